@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import { type Db, openFromConfig } from './db/index.js';
+import { migrateToLatest } from './db/migrate.js';
+import { hasDemoData, seedDemo } from './db/seed/demo.js';
+import { seedRegions } from './modules/regions/service.js';
+
+export interface Started {
+  app: FastifyInstance;
+  db: Db;
+  seeded: boolean;
+}
+
+/** Prepares the database (migrate, reference data, demo data when allowed) — idempotent. */
+export async function prepareDatabase(db: Db, config: Config, log: (msg: string) => void = () => {}): Promise<{ seeded: boolean }> {
+  const applied = await migrateToLatest(db.db);
+  if (applied.length) log(`applied migrations: ${applied.join(', ')}`);
+  const regionCount = await sql<{ n: number }>`select count(*)::int as n from regions`.execute(db.db);
+  if ((regionCount.rows[0]?.n ?? 0) === 0) log(`loaded ${await seedRegions(db.db)} regions`);
+  let seeded = false;
+  // Demo data goes only into an empty embedded database, and never in production unless asked.
+  if (config.seedDemo && db.kind === 'pglite') {
+    const users = await sql<{ n: number }>`select count(*)::int as n from users`.execute(db.db);
+    if ((users.rows[0]?.n ?? 0) === 0) {
+      await seedDemo(db.db, config);
+      seeded = true;
+      log('seeded demo data');
+    }
+  }
+  return { seeded };
+}
+
+/** config → database → app (not listening yet). */
+export async function startApp(config: Config, db?: Db): Promise<Started> {
+  const database = db ?? (await openFromConfig(config));
+  const logLines: string[] = [];
+  const { seeded } = await prepareDatabase(database, config, (m) => logLines.push(m));
+  const app = await buildApp({ config, db: database });
+  for (const l of logLines) app.log.info(l);
+  app.demoMode = await hasDemoData(database.db);
+  app.addHook('onClose', async () => {
+    if (!db) await database.close();
+  });
+  return { app, db: database, seeded };
+}

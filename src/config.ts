@@ -1,0 +1,80 @@
+import path from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  demoPassword: string;
+  logLevel: LogLevel;
+  nodeEnv: string;
+  /** Seed demo accounts/data on an empty database (default: true unless NODE_ENV=production). */
+  seedDemo: boolean;
+  /** Run the job runner inside the web process (default true; set false when `npm run worker` runs apart). */
+  inProcessJobs: boolean;
+  /** Public base URL used in messages (password reset links). */
+  publicUrl: string;
+  /** Cookie `secure` flag: true in production (behind TLS). */
+  secureCookies: boolean;
+  /** Database pool size for PostgreSQL. */
+  dbPoolSize: number;
+  /** Mail/message transport: `log` (default) writes the message to the log. */
+  messageTransport: string;
+  /** Max request body in bytes. */
+  bodyLimit: number;
+}
+
+export class ConfigError extends Error {}
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function bool(v: string | undefined, dflt: boolean): boolean {
+  if (v === undefined || v === '') return dflt;
+  return ['1', 'true', 'yes', 'on'].includes(v.toLowerCase());
+}
+
+function int(name: string, v: string | undefined, dflt: number, min: number, max: number): number {
+  if (v === undefined || v === '') return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be a whole number between ${min} and ${max} (got "${v}")`);
+  }
+  return n;
+}
+
+/** Reads and validates the environment once. Throws ConfigError with one line saying what to fix. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  const production = nodeEnv === 'production';
+  const port = int('PORT', env.PORT, 3000, 0, 65535);
+  const logLevel = (env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info')) as LogLevel;
+  if (!LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
+  }
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError(
+      `DATABASE_URL must start with postgres:// or postgresql:// (got "${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}"); unset it to use the embedded database`,
+    );
+  }
+  const demoPassword = env.DEMO_PASSWORD ?? 'demo12345';
+  if (demoPassword.length < 8) throw new ConfigError('DEMO_PASSWORD must be at least 8 characters');
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    dataDir: path.resolve(env.DATA_DIR ?? './data'),
+    databaseUrl,
+    demoPassword,
+    logLevel,
+    nodeEnv,
+    seedDemo: bool(env.SEED_DEMO, !production),
+    inProcessJobs: bool(env.IN_PROCESS_JOBS, true),
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    secureCookies: bool(env.SECURE_COOKIES, production),
+    dbPoolSize: int('DB_POOL_SIZE', env.DB_POOL_SIZE, 10, 1, 200),
+    messageTransport: env.MESSAGE_TRANSPORT ?? 'log',
+    bodyLimit: int('BODY_LIMIT', env.BODY_LIMIT, 1024 * 1024, 1024, 100 * 1024 * 1024),
+  };
+}

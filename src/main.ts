@@ -1,0 +1,48 @@
+import { startApp } from './bootstrap.js';
+import { ConfigError, loadConfig } from './config.js';
+import { StartupError } from './db/index.js';
+
+/** Entry: config → database → app → listen. A problem the operator can fix is one clear line. */
+async function main() {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) fail(`Configuration error: ${err.message}`);
+    throw err;
+  }
+  let started: Awaited<ReturnType<typeof startApp>>;
+  try {
+    started = await startApp(config);
+  } catch (err) {
+    if (err instanceof StartupError) fail(err.message);
+    throw err;
+  }
+  const { app } = started;
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    await app.close().catch(() => {});
+    if (code === 'EADDRINUSE') fail(`Port ${config.port} is already in use; stop the other program or set PORT to a free port`);
+    if (code === 'EACCES') fail(`Not allowed to listen on port ${config.port}; set PORT to a number above 1024`);
+    throw err;
+  }
+  const shutdown = async (signal: string) => {
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+function fail(message: string): never {
+  process.stderr.write(`ngalam-laris: ${message}\n`);
+  process.exit(1);
+}
+
+main().catch((err) => {
+  process.stderr.write(`ngalam-laris: start-up failed: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});
