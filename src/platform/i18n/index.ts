@@ -1,3 +1,6 @@
+// The platform's own texts live here; modules' dictionaries are listed by the app (see src/messages.ts).
+import { moduleMessages } from '../../messages.js';
+import { opsMessages } from './ops.messages.js';
 import { platformMessages } from './platform.messages.js';
 
 /**
@@ -7,9 +10,13 @@ import { platformMessages } from './platform.messages.js';
  */
 const id = {
   ...platformMessages.id,
+  ...opsMessages.id,
+  ...moduleMessages.id,
 } as const;
 const en: Record<keyof typeof id, string> = {
   ...platformMessages.en,
+  ...opsMessages.en,
+  ...moduleMessages.en,
 };
 
 export type Locale = 'id' | 'en';

@@ -1,0 +1,8 @@
+import { accountsMessages } from './modules/accounts/messages.js';
+import { homeMessages } from './modules/home/messages.js';
+
+/** Every module's dictionary, merged into the typed i18n dictionary. Add a module's file here. */
+export const moduleMessages = {
+  id: { ...accountsMessages.id, ...homeMessages.id },
+  en: { ...accountsMessages.en, ...homeMessages.en },
+};

@@ -1,0 +1,6 @@
+/** Texts of operations pages (jobs, outbox). Indonesian first; English must match key for key. */
+const id = {} as const;
+
+const en = {} satisfies Record<keyof typeof id, string>;
+
+export const opsMessages = { id, en };

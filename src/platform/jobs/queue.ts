@@ -1,0 +1,35 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../db/types.js';
+
+export interface EnqueueOptions {
+  /** When to run (default now). */
+  runAt?: Date;
+  maxAttempts?: number;
+  /** At most one pending/running job with this key (e.g. 'order-expiry:<id>'); a second enqueue is a no-op. */
+  uniqueKey?: string;
+}
+
+/**
+ * Adds a job to the jobs table. Call it with the caller's transaction so the job exists if and
+ * only if the change that asked for it was committed (transactional outbox).
+ */
+export async function enqueueJob(
+  db: Kysely<Database> | Transaction<Database>,
+  type: string,
+  payload: Record<string, unknown>,
+  opts: EnqueueOptions = {},
+): Promise<void> {
+  await db
+    .insertInto('jobs')
+    .values({
+      type,
+      payload: JSON.stringify(payload),
+      run_at: opts.runAt ?? new Date(),
+      max_attempts: opts.maxAttempts ?? 5,
+      unique_key: opts.uniqueKey ?? null,
+    })
+    .onConflict((oc) =>
+      oc.column('unique_key').where('unique_key', 'is not', null).where('status', 'in', ['pending', 'running']).doNothing(),
+    )
+    .execute();
+}
