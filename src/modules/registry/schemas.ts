@@ -1,0 +1,96 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { DOCUMENT_KINDS, KOPERASI_GROUPS, KOPERASI_TYPES, NIB_PATTERN, NIK_PATTERN, SIZE_CLASSES, UMKM_STATUSES } from './domain.js';
+
+/**
+ * The registry's API field names. The import template's column headers are exactly these
+ * names (issue 3 contract), so one schema validates API bodies and imported rows alike.
+ * Money is whole Rupiah as JSON integers.
+ */
+const lit = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)));
+const Rupiah = (description: string) => Type.Integer({ minimum: 0, maximum: 9_000_000_000_000_000, description });
+const Phone = Type.String({ pattern: '^(\\+62|62|0)8[0-9]{7,12}$', 'x-message': 'field.invalidPhone', maxLength: 16 });
+
+export const UmkmInput = Type.Object(
+  {
+    name: Type.String({ minLength: 2, maxLength: 160, description: 'Business name' }),
+    brandName: Type.Optional(Type.String({ maxLength: 160 })),
+    ownerName: Type.String({ minLength: 2, maxLength: 160 }),
+    ownerNik: Type.String({ pattern: NIK_PATTERN, 'x-message': 'registry.nikInvalid', description: '16 digits' }),
+    ownerEmail: Type.Optional(Type.String({ format: 'email', maxLength: 200 })),
+    phone: Phone,
+    email: Type.Optional(Type.String({ format: 'email', maxLength: 200 })),
+    address: Type.Optional(Type.String({ maxLength: 300 })),
+    kelurahanCode: Type.String({ pattern: '^35\\.[0-9]{2}\\.[0-9]{2}\\.[0-9]{4}$', 'x-message': 'registry.kelurahanInvalid' }),
+    latitude: Type.Optional(Type.Number({ minimum: -11, maximum: 6 })),
+    longitude: Type.Optional(Type.Number({ minimum: 95, maximum: 141 })),
+    kbli: Type.Optional(
+      Type.String({
+        pattern: '^([A-U]|[0-9]{5})$',
+        'x-message': 'registry.kbliInvalid',
+        description: 'KBLI 2020 section letter or 5-digit code',
+      }),
+    ),
+    sentraId: Type.Optional(Type.String({ format: 'uuid' })),
+    yearStarted: Type.Optional(Type.Integer({ minimum: 1900, maximum: 2100 })),
+    workers: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })),
+    capital: Rupiah('Modal usaha, excluding land and buildings'),
+    annualSales: Type.Optional(Rupiah('Sales of the latest full year')),
+    salesYear: Type.Optional(Type.Integer({ minimum: 1990, maximum: 2100, description: 'Year of annualSales (default: last year)' })),
+    nib: Type.Optional(Type.String({ pattern: NIB_PATTERN, 'x-message': 'registry.nibInvalid', description: '13 digits' })),
+    whatsapp: Type.Optional(Phone),
+    showWhatsapp: Type.Optional(Type.Boolean()),
+    instagram: Type.Optional(Type.String({ maxLength: 100 })),
+    facebook: Type.Optional(Type.String({ maxLength: 200 })),
+    tiktok: Type.Optional(Type.String({ maxLength: 100 })),
+    website: Type.Optional(Type.String({ format: 'uri', maxLength: 200 })),
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+export type UmkmInput = Static<typeof UmkmInput>;
+export const UmkmPatch = Type.Partial(UmkmInput, { additionalProperties: false });
+
+export const KoperasiInput = Type.Object(
+  {
+    name: Type.String({ minLength: 3, maxLength: 200 }),
+    legalNumber: Type.Optional(Type.String({ maxLength: 100, description: 'Nomor badan hukum' })),
+    legalDate: Type.Optional(Type.String({ format: 'date' })),
+    nik: Type.Optional(
+      Type.String({ pattern: '^[0-9]{16}$', 'x-message': 'registry.nikKoperasiInvalid', description: 'Nomor Induk Koperasi (16 digits)' }),
+    ),
+    type: lit(KOPERASI_TYPES),
+    syariah: Type.Optional(Type.Boolean()),
+    group: lit(KOPERASI_GROUPS),
+    address: Type.Optional(Type.String({ maxLength: 300 })),
+    kelurahanCode: Type.String({ pattern: '^35\\.[0-9]{2}\\.[0-9]{2}\\.[0-9]{4}$', 'x-message': 'registry.kelurahanInvalid' }),
+    latitude: Type.Optional(Type.Number({ minimum: -11, maximum: 6 })),
+    longitude: Type.Optional(Type.Number({ minimum: 95, maximum: 141 })),
+    phone: Type.Optional(Phone),
+    email: Type.Optional(Type.String({ format: 'email', maxLength: 200 })),
+    fiscalYearStartMonth: Type.Optional(Type.Integer({ minimum: 1, maximum: 12 })),
+    lastRatDate: Type.Optional(Type.String({ format: 'date' })),
+    memberCount: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+export type KoperasiInput = Static<typeof KoperasiInput>;
+export const KoperasiPatch = Type.Partial(KoperasiInput, { additionalProperties: false });
+
+export const ListQuery = Type.Object({
+  q: Type.Optional(Type.String({ maxLength: 100 })),
+  kecamatan: Type.Optional(Type.String({ maxLength: 13 })),
+  kelurahan: Type.Optional(Type.String({ maxLength: 13 })),
+  sizeClass: Type.Optional(lit(SIZE_CLASSES)),
+  status: Type.Optional(lit(UMKM_STATUSES)),
+  kbli: Type.Optional(Type.String({ maxLength: 5 })),
+  legality: Type.Optional(Type.Union([Type.Literal('nib'), Type.Literal('halal'), Type.Literal('spp_irt')])),
+  type: Type.Optional(lit(KOPERASI_TYPES)),
+  group: Type.Optional(lit(KOPERASI_GROUPS)),
+  sort: Type.Optional(Type.Union([Type.Literal('relevance'), Type.Literal('name'), Type.Literal('newest'), Type.Literal('capital')])),
+  dir: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
+  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+});
+export type ListQuery = Static<typeof ListQuery>;
+
+export const DocumentKind = lit(DOCUMENT_KINDS);
