@@ -13,9 +13,20 @@ export interface Started {
   seeded: boolean;
 }
 
+/**
+ * Runs pending migrations; returns their names. When the connection works in a schema other than
+ * `public` (tests isolate by schema), Kysely's own bookkeeping tables live in that schema too —
+ * otherwise one schema's migration tables would hide another's.
+ */
+export async function migrate(db: Db): Promise<string[]> {
+  const r = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db.db);
+  const schema = r.rows[0]?.schema;
+  return migrateToLatest(db.db, schema && schema !== 'public' ? schema : undefined);
+}
+
 /** Prepares the database (migrate, reference data, demo data when allowed) — idempotent. */
 export async function prepareDatabase(db: Db, config: Config, log: (msg: string) => void = () => {}): Promise<{ seeded: boolean }> {
-  const applied = await migrateToLatest(db.db);
+  const applied = await migrate(db);
   if (applied.length) log(`applied migrations: ${applied.join(', ')}`);
   const regionCount = await sql<{ n: number }>`select count(*)::int as n from regions`.execute(db.db);
   if ((regionCount.rows[0]?.n ?? 0) === 0) log(`loaded ${await seedRegions(db.db)} regions`);
@@ -32,8 +43,16 @@ export async function prepareDatabase(db: Db, config: Config, log: (msg: string)
   return { seeded };
 }
 
-/** config → database → app (not listening yet). */
-export async function startApp(config: Config, db?: Db): Promise<Started> {
+export interface StartOptions {
+  /**
+   * Start polling the jobs table in this process. Default: when IN_PROCESS_JOBS is on and
+   * NODE_ENV is not `test` (tests run jobs explicitly with `app.jobs.runOnce()`).
+   */
+  startJobs?: boolean;
+}
+
+/** config → database → app (not listening yet). The job runner stops (finishing its job) when the app closes. */
+export async function startApp(config: Config, db?: Db, opts: StartOptions = {}): Promise<Started> {
   const database = db ?? (await openFromConfig(config));
   const logLines: string[] = [];
   const { seeded } = await prepareDatabase(database, config, (m) => logLines.push(m));
@@ -41,7 +60,10 @@ export async function startApp(config: Config, db?: Db): Promise<Started> {
   for (const l of logLines) app.log.info(l);
   app.demoMode = await hasDemoData(database.db);
   app.addHook('onClose', async () => {
+    await app.jobs.stop();
     if (!db) await database.close();
   });
+  const startJobs = opts.startJobs ?? (config.inProcessJobs && config.nodeEnv !== 'test');
+  if (startJobs) app.addHook('onReady', async () => app.jobs.start());
   return { app, db: database, seeded };
 }

@@ -29,7 +29,7 @@ async function main() {
     throw err;
   }
   const shutdown = async (signal: string) => {
-    app.log.info({ signal }, 'shutting down');
+    app.log.info({ signal }, 'shutting down (finishing the running job, if any)');
     await app.close();
     process.exit(0);
   };
@@ -43,6 +43,9 @@ function fail(message: string): never {
 }
 
 main().catch((err) => {
-  process.stderr.write(`ngalam-laris: start-up failed: ${(err as Error).stack ?? err}\n`);
-  process.exit(1);
+  // An unexpected problem: still one line; the stack only when asked for (LOG_LEVEL=debug).
+  const e = err as Error;
+  const debug = process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace';
+  if (debug) process.stderr.write(`${e.stack ?? e}\n`);
+  fail(`start-up failed: ${e.message ?? e}${debug ? '' : ' (set LOG_LEVEL=debug for details)'}`);
 });

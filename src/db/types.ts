@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { RegistryTables } from '../modules/registry/tables.js';
 
 /** Timestamps come back as Date, go in as Date or ISO text. */
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -125,4 +126,4 @@ export interface PlatformTables {
 }
 
 /** The whole database: platform tables plus each module's (modules add theirs here). */
-export interface Database extends PlatformTables {}
+export interface Database extends PlatformTables, RegistryTables {}

@@ -1,4 +1,5 @@
 import type { FastifyServerOptions } from 'fastify';
+import type { DestinationStream } from 'pino';
 import type { Config } from '../config.js';
 
 /** Paths pino blanks in every log line: no passwords, tokens, cookies or NIK ever reach the log. */
@@ -14,12 +15,27 @@ export const REDACT_PATHS = [
   '*.ownerNik',
   '*.owner_nik',
   '*.newPassword',
+  '*.currentPassword',
+  '*.passwordConfirm',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.apiKey',
+  '*.headers.authorization',
+  '*.headers.cookie',
+  '*.headers["x-csrf-token"]',
 ];
 
-export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
+/**
+ * A config that may carry its own log destination (tests capture the log this way; in
+ * production the log goes to stdout as JSON lines).
+ */
+export type LoggingConfig = Config & { logStream?: DestinationStream };
+
+export function loggerOptions(config: LoggingConfig): FastifyServerOptions['logger'] {
   if (config.logLevel === 'silent') return false;
   return {
     level: config.logLevel,
+    ...(config.logStream ? { stream: config.logStream } : {}),
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     serializers: {
       // Log the path without the query string: queries can carry search words, tokens or NIK.

@@ -2,11 +2,48 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { isLocale } from './i18n/index.js';
+import { jobsAdminRoutes } from './jobs/admin.js';
+import { JobRunner } from './jobs/runner.js';
+import { deliverMessageHandler } from './messages/delivery.js';
+import { DELIVER_MESSAGE_JOB } from './messages/outbox.js';
+import { MessageTransports } from './messages/transport.js';
+import { installMetrics } from './metrics.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The background job runner: modules register handlers with `app.jobs.register(type, fn)`. */
+    jobs: JobRunner;
+    /** Message transports by name (MESSAGE_TRANSPORT picks one; `log` is built in). */
+    messageTransports: MessageTransports;
+  }
+}
 
 const LOCALE_COOKIE = 'nl_lang';
 
-/** Routes every deployment has, whatever modules it runs: health and the language switch. */
+/**
+ * What every deployment has, whatever modules it runs: health, metrics, the language switch, the
+ * job runner (decorated as `app.jobs` before modules register, so they can add handlers) with
+ * message delivery, and the admin page of jobs and outbox messages.
+ */
 export async function registerPlatformRoutes(app: FastifyInstance) {
+  const { config } = app.deps;
+  const jobs = new JobRunner({ db: app.deps.db.db, config, log: app.log.child({ component: 'jobs' }) });
+  const transports = new MessageTransports();
+  app.decorate('jobs', jobs);
+  app.decorate('messageTransports', transports);
+  jobs.register(DELIVER_MESSAGE_JOB, deliverMessageHandler(transports));
+  app.addHook('onReady', async () => {
+    if (!transports.get(config.messageTransport)) {
+      app.log.error(
+        { transport: config.messageTransport, known: transports.names() },
+        'MESSAGE_TRANSPORT names no known transport; messages will not be delivered',
+      );
+    }
+  });
+
+  installMetrics(app);
+  await jobsAdminRoutes(app);
+
   app.get(
     '/healthz',
     {

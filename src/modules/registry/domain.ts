@@ -105,20 +105,21 @@ export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 /**
  * RAT overdue: the RAT for fiscal year Y is due within the first six months after it closes
  * (UU 25/1992 practice: by 30 June for a calendar fiscal year; the RAT *report* within a month after).
- * Overdue when today is past the deadline for the last closed fiscal year and the last RAT
- * was held before that fiscal year ended.
+ * Overdue when a fiscal year whose deadline has passed has no RAT held after it closed: that is,
+ * the last closed year once its deadline is past, or — while still within that grace period —
+ * the year before it. `lastRatDate` null means no RAT was ever recorded. A koperasi founded
+ * (`foundedOn`, its legal date) after a fiscal year ended owes no RAT for that year.
  */
-export function isRatOverdue(lastRatDate: string | null, today: string, fiscalYearStartMonth = 1): boolean {
+export function isRatOverdue(lastRatDate: string | null, today: string, fiscalYearStartMonth = 1, foundedOn?: string): boolean {
   const [y, m] = today.split('-').map(Number) as [number, number];
-  // End of the last closed fiscal year.
+  const day = (s: string) => new Date(`${s}T00:00:00Z`).getTime();
+  // End of the last closed fiscal year (the day before the current one started).
   const startThisFy = m >= fiscalYearStartMonth ? y : y - 1;
   const lastFyEnd = new Date(Date.UTC(startThisFy, fiscalYearStartMonth - 1, 1) - 86400_000);
-  const deadline = new Date(Date.UTC(lastFyEnd.getUTCFullYear(), lastFyEnd.getUTCMonth() + 7, 0));
-  const todayD = new Date(`${today}T00:00:00Z`);
-  if (todayD <= deadline) {
-    // Still within the grace period for the last year: overdue only if even the year before was missed.
-    const prevFyEnd = new Date(Date.UTC(lastFyEnd.getUTCFullYear() - 1, lastFyEnd.getUTCMonth() + 1, 0));
-    return lastRatDate === null ? false : new Date(`${lastRatDate}T00:00:00Z`) <= prevFyEnd;
-  }
-  return lastRatDate === null || new Date(`${lastRatDate}T00:00:00Z`) <= lastFyEnd;
+  // Its RAT deadline: the last day of the sixth month after it closed.
+  const deadline = Date.UTC(lastFyEnd.getUTCFullYear(), lastFyEnd.getUTCMonth() + 7, 0);
+  // The fiscal year whose RAT must already have been held.
+  const dueFyEnd = day(today) > deadline ? lastFyEnd.getTime() : Date.UTC(lastFyEnd.getUTCFullYear() - 1, lastFyEnd.getUTCMonth() + 1, 0);
+  if (foundedOn && day(foundedOn) > dueFyEnd) return false;
+  return lastRatDate === null || day(lastRatDate) <= dueFyEnd;
 }

@@ -94,3 +94,25 @@ export const ListQuery = Type.Object({
 export type ListQuery = Static<typeof ListQuery>;
 
 export const DocumentKind = lit(DOCUMENT_KINDS);
+
+/** A member of the board (pengurus) or the supervisors (pengawas), with the term of office. */
+export const OfficerInput = Type.Object(
+  {
+    name: Type.String({ minLength: 2, maxLength: 160 }),
+    position: Type.String({ minLength: 2, maxLength: 100, description: 'e.g. Ketua, Sekretaris, Bendahara, Ketua Pengawas' }),
+    role: Type.Union([Type.Literal('pengurus'), Type.Literal('pengawas')]),
+    termStart: Type.Optional(Type.String({ format: 'date' })),
+    termEnd: Type.Optional(Type.String({ format: 'date' })),
+  },
+  { additionalProperties: false },
+);
+export type OfficerInput = Static<typeof OfficerInput>;
+
+export const VerifyInput = Type.Object(
+  {
+    decision: Type.Union([Type.Literal('approve'), Type.Literal('reject')]),
+    reason: Type.Optional(Type.String({ maxLength: 1000, description: 'Required when rejecting; shown to the owner' })),
+  },
+  { additionalProperties: false },
+);
+export type VerifyInput = Static<typeof VerifyInput>;

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, sql, type TestApp } from '../../../test/helpers.js';
+import { countRegions } from './repository.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp({ seedDemo: false });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('home page', () => {
+  it('counts Kota Malang regions from the regions table', async () => {
+    expect(await countRegions(t.db.db, '35.73')).toEqual({
+      name: 'Kota Malang',
+      kecamatan: 5,
+      kelurahan: 57,
+      kecamatanNames: ['Blimbing', 'Klojen', 'Kedungkandang', 'Sukun', 'Lowokwaru'],
+    });
+    // a kelurahan added to the table is counted: nothing is hard-coded
+    await sql`insert into regions (code, name, level, parent_code) values ('35.73.05.9999', 'Contoh', 'kelurahan', '35.73.05')`.execute(
+      t.db.db,
+    );
+    expect((await countRegions(t.db.db, '35.73')).kelurahan).toBe(58);
+    await sql`delete from regions where code = '35.73.05.9999'`.execute(t.db.db);
+    expect(await countRegions(t.db.db, '99.99')).toMatchObject({ name: null, kecamatan: 0, kelurahan: 0 });
+  });
+
+  it('says what Ngalam Laris is, in Indonesian by default and in English on request', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.body).toContain('<html lang="id">');
+    expect(res.body).toContain('<title>Ngalam Laris — koperasi dan UMKM Kota Malang naik kelas');
+    expect(res.body).toMatch(/<meta name="description" content="Ngalam Laris adalah platform Kota Malang/);
+    expect(res.body).toMatch(/<span class="stat-value">5<\/span><span class="stat-label">kecamatan/);
+    expect(res.body).toMatch(/<span class="stat-value">57<\/span><span class="stat-label">kelurahan/);
+    expect(res.body).toContain('href="/daftar"');
+    expect(res.body).toContain('href="/masuk"');
+    expect(res.body).toMatch(/<a href="\/" aria-current="page">Beranda<\/a>/);
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+
+    const en = await t.app.inject({ method: 'GET', url: '/', cookies: { nl_lang: 'en' } });
+    expect(en.body).toContain('<html lang="en">');
+    expect(en.body).toContain('Malang sells well');
+    expect(en.body).toContain('Coming soon');
+  });
+
+  it('stays light: page, CSS and JS together are small', async () => {
+    const sizes = await Promise.all(
+      ['/', '/static/app.css', '/static/app.js'].map(async (url) => (await t.app.inject({ url })).rawPayload.length),
+    );
+    expect(sizes[1]).toBeLessThan(24_000);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThan(80_000); // uncompressed; far less gzipped
+  });
+
+  it('serves robots.txt keeping private areas out of search engines', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/robots.txt' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/plain');
+    const lines = res.body.split('\n');
+    expect(lines).toContain('User-agent: *');
+    for (const p of ['/admin', '/akun', '/dasbor', '/api/']) expect(lines).toContain(`Disallow: ${p}`);
+  });
+});

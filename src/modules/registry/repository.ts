@@ -1,0 +1,527 @@
+import { type Kysely, type RawBuilder, type SqlBool, sql, type Transaction } from 'kysely';
+import type { Database } from '../../db/types.js';
+
+/** The registry's SQL (its own tables only, plus read-only joins to regions). */
+export type Exec = Kysely<Database> | Transaction<Database>;
+
+/** Word-similarity threshold for typo-tolerant search (pg_trgm default 0.6 is too strict for short words). */
+export const WORD_SIMILARITY = 0.5;
+
+// ---------------------------------------------------------------------------------------------
+// Reference data
+
+export async function kelurahanExists(db: Exec, code: string) {
+  const r = await db
+    .selectFrom('regions')
+    .select(['code', 'parent_code'])
+    .where('code', '=', code)
+    .where('level', '=', 'kelurahan')
+    .executeTakeFirst();
+  return r ?? null;
+}
+
+export async function findKbli(db: Exec, code: string) {
+  return (await db.selectFrom('kbli').selectAll().where('code', '=', code).executeTakeFirst()) ?? null;
+}
+
+export async function searchKbli(db: Exec, q: string, limit = 10) {
+  const term = q.trim();
+  if (!term) {
+    return db.selectFrom('kbli').selectAll().where('is_common', '=', true).orderBy('code').limit(limit).execute();
+  }
+  if (/^[0-9]{1,5}$/.test(term)) {
+    return db.selectFrom('kbli').selectAll().where('code', 'like', `${term}%`).orderBy('code').limit(limit).execute();
+  }
+  return db
+    .selectFrom('kbli')
+    .selectAll()
+    .where(sql<SqlBool>`(title_id ilike ${`%${term}%`} or ${term} <% title_id or title_en ilike ${`%${term}%`})`)
+    .orderBy(sql`(title_id ilike ${`%${term}%`})`, 'desc')
+    .orderBy(sql`word_similarity(${term}, title_id)`, 'desc')
+    .orderBy('code')
+    .limit(limit)
+    .execute();
+}
+
+export async function listKbli(db: Exec, commonOnly = true) {
+  let q = db.selectFrom('kbli').selectAll().orderBy('section').orderBy('code');
+  if (commonOnly) q = q.where((eb) => eb.or([eb('is_common', '=', true), eb(sql`length(code)`, '=', 1)]));
+  return q.execute();
+}
+
+export async function findSentra(db: Exec, id: string) {
+  return (await db.selectFrom('sentra').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
+}
+
+export async function listSentra(db: Exec) {
+  return db.selectFrom('sentra').selectAll().orderBy('name').execute();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Persons (owners)
+
+export async function findPersonByNik(db: Exec, nik: string) {
+  return (await db.selectFrom('persons').selectAll().where('nik', '=', nik).executeTakeFirst()) ?? null;
+}
+
+export async function insertPerson(db: Exec, p: { name: string; nik: string; phone: string | null; email: string | null }) {
+  return db.insertInto('persons').values(p).returning(['id']).executeTakeFirstOrThrow();
+}
+
+export async function updatePerson(db: Exec, id: string, p: { name?: string; email?: string | null; phone?: string | null }) {
+  await db
+    .updateTable('persons')
+    .set({ ...p, updated_at: new Date() })
+    .where('id', '=', id)
+    .execute();
+}
+
+// ---------------------------------------------------------------------------------------------
+// UMKM
+
+const UMKM_COLUMNS = [
+  'u.id',
+  'u.name',
+  'u.brand_name',
+  'u.owner_id',
+  'u.nib',
+  'u.phone',
+  'u.email',
+  'u.address',
+  'u.kelurahan_code',
+  'u.kecamatan_code',
+  'u.latitude',
+  'u.longitude',
+  'u.kbli_code',
+  'u.kbli_section',
+  'u.sentra_id',
+  'u.year_started',
+  'u.workers',
+  'u.capital',
+  'u.annual_sales',
+  'u.sales_year',
+  'u.size_class',
+  'u.status',
+  'u.rejection_reason',
+  'u.submitted_at',
+  'u.verified_at',
+  'u.verified_by',
+  'u.whatsapp',
+  'u.show_whatsapp',
+  'u.instagram',
+  'u.facebook',
+  'u.tiktok',
+  'u.website',
+  'u.description',
+  'u.is_demo',
+  'u.created_by',
+  'u.created_at',
+  'u.updated_at',
+] as const;
+
+export function umkmBase(db: Exec) {
+  return db
+    .selectFrom('umkm as u')
+    .innerJoin('persons as p', 'p.id', 'u.owner_id')
+    .innerJoin('regions as kel', 'kel.code', 'u.kelurahan_code')
+    .leftJoin('regions as kec', 'kec.code', 'u.kecamatan_code')
+    .leftJoin('kbli as k', 'k.code', 'u.kbli_code')
+    .leftJoin('sentra as s', 's.id', 'u.sentra_id')
+    .select(UMKM_COLUMNS)
+    .select([
+      'p.name as owner_name',
+      'p.nik as owner_nik',
+      'p.email as owner_email',
+      'kel.name as kelurahan_name',
+      'kec.name as kecamatan_name',
+      'k.title_id as kbli_title_id',
+      'k.title_en as kbli_title_en',
+      's.name as sentra_name',
+      sql<string[]>`array(select distinct d.kind from umkm_documents d where d.umkm_id = u.id order by d.kind)`.as('document_kinds'),
+    ]);
+}
+
+export type UmkmRow = Awaited<ReturnType<ReturnType<typeof umkmBase>['executeTakeFirstOrThrow']>>;
+
+export async function findUmkm(db: Exec, id: string): Promise<UmkmRow | null> {
+  if (!isUuid(id)) return null;
+  return (await umkmBase(db).where('u.id', '=', id).executeTakeFirst()) ?? null;
+}
+
+export async function findUmkmForUpdate(db: Transaction<Database>, id: string) {
+  if (!isUuid(id)) return null;
+  return (await db.selectFrom('umkm').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()) ?? null;
+}
+
+export async function nibTaken(db: Exec, nib: string, excludeId?: string) {
+  let q = db.selectFrom('umkm').select('id').where('nib', '=', nib);
+  if (excludeId) q = q.where('id', '<>', excludeId);
+  return (await q.executeTakeFirst()) !== undefined;
+}
+
+/** UMKM of the owner with this NIK whose name is similar (trigram) to `name`. */
+export async function similarUmkmOfOwner(db: Exec, nik: string, name: string, excludeId?: string) {
+  let q = db
+    .selectFrom('umkm as u')
+    .innerJoin('persons as p', 'p.id', 'u.owner_id')
+    .innerJoin('regions as kel', 'kel.code', 'u.kelurahan_code')
+    .select([
+      'u.id',
+      'u.name',
+      'u.status',
+      'kel.name as kelurahan_name',
+      sql<number>`similarity(lower(u.name), lower(${name}))`.as('similarity'),
+    ])
+    .where('p.nik', '=', nik)
+    .where(sql<SqlBool>`similarity(lower(u.name), lower(${name})) > 0.4`)
+    .orderBy(sql`similarity(lower(u.name), lower(${name}))`, 'desc')
+    .limit(10);
+  if (excludeId) q = q.where('u.id', '<>', excludeId);
+  return q.execute();
+}
+
+export interface UmkmFilter {
+  q?: string;
+  kecamatan?: string;
+  kelurahan?: string;
+  sizeClass?: string;
+  status?: string;
+  kbli?: string;
+  legality?: 'nib' | 'halal' | 'spp_irt';
+  /** Only these ids (an owner's own); undefined = no restriction. */
+  ids?: string[];
+  publicOnly?: boolean;
+  afterId?: string;
+}
+
+export function umkmWhere(f: UmkmFilter): RawBuilder<SqlBool> {
+  const c: RawBuilder<unknown>[] = [sql`true`];
+  if (f.ids) c.push(f.ids.length ? sql`u.id in (${sql.join(f.ids)})` : sql`false`);
+  if (f.publicOnly) c.push(sql`u.status = 'verified'`);
+  const q = f.q?.trim();
+  if (q) c.push(sql`(u.search_tsv @@ websearch_to_tsquery('indonesian', ${q}) or ${q} <% u.search_text)`);
+  if (f.kecamatan) c.push(sql`u.kecamatan_code = ${f.kecamatan}`);
+  if (f.kelurahan) c.push(sql`u.kelurahan_code = ${f.kelurahan}`);
+  if (f.sizeClass) c.push(sql`u.size_class = ${f.sizeClass}`);
+  if (f.status) c.push(sql`u.status = ${f.status}`);
+  if (f.kbli) {
+    if (/^[A-U]$/.test(f.kbli)) c.push(sql`u.kbli_section = ${f.kbli}`);
+    else c.push(sql`u.kbli_code like ${`${f.kbli.replace(/[^0-9]/g, '')}%`}`);
+  }
+  if (f.legality === 'nib') {
+    c.push(sql`(u.nib is not null or exists (select 1 from umkm_documents d where d.umkm_id = u.id and d.kind = 'nib'))`);
+  } else if (f.legality) {
+    c.push(sql`exists (select 1 from umkm_documents d where d.umkm_id = u.id and d.kind = ${f.legality})`);
+  }
+  if (f.afterId) c.push(sql`u.id > ${f.afterId}`);
+  return sql<SqlBool>`(${sql.join(c, sql` and `)})`;
+}
+
+export type SortKey = 'relevance' | 'name' | 'newest' | 'capital';
+
+export async function listUmkmRows(
+  db: Exec,
+  f: UmkmFilter,
+  sort: SortKey,
+  dir: 'asc' | 'desc',
+  limit: number,
+  offset: number,
+): Promise<{ rows: UmkmRow[]; total: number }> {
+  const run = async (trx: Exec) => {
+    const q = f.q?.trim();
+    if (q) await sql`select set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY)}, true)`.execute(trx);
+    const where = umkmWhere(f);
+    const totalRow = await trx.selectFrom('umkm as u').select(sql<number>`count(*)::int`.as('n')).where(where).executeTakeFirst();
+    let query = umkmBase(trx).where(where);
+    if (sort === 'relevance' && q) {
+      query = query.orderBy(
+        sql`ts_rank(u.search_tsv, websearch_to_tsquery('indonesian', ${q})) + word_similarity(${q}, u.search_text)`,
+        'desc',
+      );
+    } else if (sort === 'name') {
+      query = query.orderBy(sql`lower(u.name)`, dir);
+    } else if (sort === 'capital') {
+      query = query.orderBy('u.capital', dir);
+    } else {
+      query = query.orderBy('u.created_at', dir);
+    }
+    const rows = await query.orderBy('u.id').limit(limit).offset(offset).execute();
+    return { rows, total: totalRow?.n ?? 0 };
+  };
+  // The similarity threshold is set for this transaction only (safe with a connection pool).
+  if (f.q?.trim() && !('isTransaction' in db && db.isTransaction)) return db.transaction().execute(run);
+  return run(db);
+}
+
+/** One keyset page ordered by id (for streaming exports: no OFFSET). */
+export async function umkmBatchAfter(db: Exec, f: UmkmFilter, batchSize: number): Promise<UmkmRow[]> {
+  const q = f.q?.trim();
+  // Without the per-transaction threshold, match with an explicit similarity instead of `<%`.
+  const where = q ? umkmWhere({ ...f, q: undefined }) : umkmWhere(f);
+  let query = umkmBase(db).where(where);
+  if (q) {
+    query = query.where(
+      sql<SqlBool>`(u.search_tsv @@ websearch_to_tsquery('indonesian', ${q}) or word_similarity(${q}, u.search_text) >= ${WORD_SIMILARITY})`,
+    );
+  }
+  return query.orderBy('u.id').limit(batchSize).execute();
+}
+
+export async function salesHistory(db: Exec, umkmId: string) {
+  return db.selectFrom('umkm_sales').select(['year', 'amount']).where('umkm_id', '=', umkmId).orderBy('year', 'desc').execute();
+}
+
+export async function upsertSales(db: Exec, umkmId: string, year: number, amount: bigint) {
+  await db
+    .insertInto('umkm_sales')
+    .values({ umkm_id: umkmId, year, amount })
+    .onConflict((oc) => oc.columns(['umkm_id', 'year']).doUpdateSet({ amount }))
+    .execute();
+}
+
+export async function sizeClassEvents(db: Exec, organizationId: string) {
+  return db
+    .selectFrom('size_class_events')
+    .select(['id', 'from_class', 'to_class', 'direction', 'occurred_on', 'basis', 'amount', 'year', 'evidence', 'created_at'])
+    .where('organization_id', '=', organizationId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .execute();
+}
+
+/** Rebuilds the text searched by words: business, brand, owner and product words. */
+export async function refreshUmkmSearch(db: Exec, where: { id?: string; ownerId?: string }) {
+  let q = db.updateTable('umkm').set({
+    search_text: sql`concat_ws(' ', umkm.name, umkm.brand_name, (select p.name from persons p where p.id = umkm.owner_id), nullif(umkm.product_words, ''))`,
+  });
+  if (where.id) q = q.where('id', '=', where.id);
+  if (where.ownerId) q = q.where('owner_id', '=', where.ownerId);
+  await q.execute();
+}
+
+export async function listDocuments(db: Exec, umkmId: string) {
+  return db
+    .selectFrom('umkm_documents')
+    .select(['id', 'umkm_id', 'kind', 'number', 'issued_on', 'expires_on', 'file_key', 'file_name', 'file_type', 'file_size', 'created_at'])
+    .where('umkm_id', '=', umkmId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+export type DocumentRow = Awaited<ReturnType<typeof listDocuments>>[number];
+
+export async function findDocument(db: Exec, umkmId: string, docId: string) {
+  if (!isUuid(docId)) return null;
+  return (
+    (await db.selectFrom('umkm_documents').selectAll().where('umkm_id', '=', umkmId).where('id', '=', docId).executeTakeFirst()) ?? null
+  );
+}
+
+export async function listPhotos(db: Exec, umkmId: string) {
+  return db
+    .selectFrom('umkm_photos')
+    .select(['id', 'umkm_id', 'position', 'small_key', 'large_key', 'caption', 'created_at'])
+    .where('umkm_id', '=', umkmId)
+    .orderBy('position')
+    .orderBy('created_at')
+    .execute();
+}
+export type PhotoRow = Awaited<ReturnType<typeof listPhotos>>[number];
+
+export async function findPhoto(db: Exec, photoId: string) {
+  if (!isUuid(photoId)) return null;
+  return (
+    (await db
+      .selectFrom('umkm_photos as ph')
+      .innerJoin('umkm as u', 'u.id', 'ph.umkm_id')
+      .select(['ph.id', 'ph.umkm_id', 'ph.small_key', 'ph.large_key', 'ph.caption', 'u.status'])
+      .where('ph.id', '=', photoId)
+      .executeTakeFirst()) ?? null
+  );
+}
+
+/** Submitted profiles, oldest first (the dinas verification queue). */
+export async function verificationQueue(db: Exec, limit = 100) {
+  const umkm = await db
+    .selectFrom('umkm as u')
+    .innerJoin('regions as kel', 'kel.code', 'u.kelurahan_code')
+    .select(['u.id', 'u.name', 'u.submitted_at', 'u.size_class', 'kel.name as kelurahan_name', sql<'umkm'>`'umkm'`.as('kind')])
+    .where('u.status', '=', 'submitted')
+    .orderBy('u.submitted_at')
+    .orderBy('u.id')
+    .limit(limit)
+    .execute();
+  const koperasi = await db
+    .selectFrom('koperasi as k')
+    .innerJoin('regions as kel', 'kel.code', 'k.kelurahan_code')
+    .select(['k.id', 'k.name', 'k.submitted_at', 'kel.name as kelurahan_name', sql<'koperasi'>`'koperasi'`.as('kind')])
+    .where('k.status', '=', 'submitted')
+    .orderBy('k.submitted_at')
+    .orderBy('k.id')
+    .limit(limit)
+    .execute();
+  return { umkm, koperasi };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Koperasi
+
+const KOPERASI_COLUMNS = [
+  'k.id',
+  'k.name',
+  'k.legal_number',
+  'k.legal_date',
+  'k.nik',
+  'k.type',
+  'k.syariah',
+  'k.koperasi_group',
+  'k.address',
+  'k.kelurahan_code',
+  'k.kecamatan_code',
+  'k.latitude',
+  'k.longitude',
+  'k.phone',
+  'k.email',
+  'k.fiscal_year_start_month',
+  'k.last_rat_date',
+  'k.member_count',
+  'k.status',
+  'k.rejection_reason',
+  'k.submitted_at',
+  'k.verified_at',
+  'k.verified_by',
+  'k.is_demo',
+  'k.created_by',
+  'k.created_at',
+  'k.updated_at',
+] as const;
+
+export function koperasiBase(db: Exec) {
+  return db
+    .selectFrom('koperasi as k')
+    .innerJoin('regions as kel', 'kel.code', 'k.kelurahan_code')
+    .leftJoin('regions as kec', 'kec.code', 'k.kecamatan_code')
+    .select(KOPERASI_COLUMNS)
+    .select(['kel.name as kelurahan_name', 'kec.name as kecamatan_name']);
+}
+export type KoperasiRow = Awaited<ReturnType<ReturnType<typeof koperasiBase>['executeTakeFirstOrThrow']>>;
+
+export async function findKoperasi(db: Exec, id: string): Promise<KoperasiRow | null> {
+  if (!isUuid(id)) return null;
+  return (await koperasiBase(db).where('k.id', '=', id).executeTakeFirst()) ?? null;
+}
+
+export async function koperasiNikTaken(db: Exec, nik: string, excludeId?: string) {
+  let q = db.selectFrom('koperasi').select('id').where('nik', '=', nik);
+  if (excludeId) q = q.where('id', '<>', excludeId);
+  return (await q.executeTakeFirst()) !== undefined;
+}
+
+export interface KoperasiFilter {
+  q?: string;
+  kecamatan?: string;
+  kelurahan?: string;
+  status?: string;
+  type?: string;
+  group?: string;
+  ids?: string[];
+  publicOnly?: boolean;
+  afterId?: string;
+}
+
+export function koperasiWhere(f: KoperasiFilter, trigramOperator = true): RawBuilder<SqlBool> {
+  const c: RawBuilder<unknown>[] = [sql`true`];
+  if (f.ids) c.push(f.ids.length ? sql`k.id in (${sql.join(f.ids)})` : sql`false`);
+  if (f.publicOnly) c.push(sql`k.status = 'verified'`);
+  const q = f.q?.trim();
+  if (q) {
+    c.push(
+      trigramOperator
+        ? sql`(k.search_tsv @@ websearch_to_tsquery('indonesian', ${q}) or ${q} <% k.search_text)`
+        : sql`(k.search_tsv @@ websearch_to_tsquery('indonesian', ${q}) or word_similarity(${q}, k.search_text) >= ${WORD_SIMILARITY})`,
+    );
+  }
+  if (f.kecamatan) c.push(sql`k.kecamatan_code = ${f.kecamatan}`);
+  if (f.kelurahan) c.push(sql`k.kelurahan_code = ${f.kelurahan}`);
+  if (f.status) c.push(sql`k.status = ${f.status}`);
+  if (f.type) c.push(sql`k.type = ${f.type}`);
+  if (f.group) c.push(sql`k.koperasi_group = ${f.group}`);
+  if (f.afterId) c.push(sql`k.id > ${f.afterId}`);
+  return sql<SqlBool>`(${sql.join(c, sql` and `)})`;
+}
+
+export async function listKoperasiRows(
+  db: Exec,
+  f: KoperasiFilter,
+  sort: SortKey,
+  dir: 'asc' | 'desc',
+  limit: number,
+  offset: number,
+): Promise<{ rows: KoperasiRow[]; total: number }> {
+  const run = async (trx: Exec) => {
+    const q = f.q?.trim();
+    if (q) await sql`select set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY)}, true)`.execute(trx);
+    const where = koperasiWhere(f);
+    const totalRow = await trx.selectFrom('koperasi as k').select(sql<number>`count(*)::int`.as('n')).where(where).executeTakeFirst();
+    let query = koperasiBase(trx).where(where);
+    if (sort === 'relevance' && q) {
+      query = query.orderBy(
+        sql`ts_rank(k.search_tsv, websearch_to_tsquery('indonesian', ${q})) + word_similarity(${q}, k.search_text)`,
+        'desc',
+      );
+    } else if (sort === 'name') {
+      query = query.orderBy(sql`lower(k.name)`, dir);
+    } else if (sort === 'capital') {
+      query = query.orderBy('k.member_count', dir);
+    } else {
+      query = query.orderBy('k.created_at', dir);
+    }
+    const rows = await query.orderBy('k.id').limit(limit).offset(offset).execute();
+    return { rows, total: totalRow?.n ?? 0 };
+  };
+  if (f.q?.trim() && !('isTransaction' in db && db.isTransaction)) return db.transaction().execute(run);
+  return run(db);
+}
+
+export async function koperasiBatchAfter(db: Exec, f: KoperasiFilter, batchSize: number): Promise<KoperasiRow[]> {
+  return koperasiBase(db).where(koperasiWhere(f, false)).orderBy('k.id').limit(batchSize).execute();
+}
+
+export async function refreshKoperasiSearch(db: Exec, id: string) {
+  await db
+    .updateTable('koperasi')
+    .set({ search_text: sql`concat_ws(' ', koperasi.name, koperasi.legal_number, koperasi.nik)` })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function listOfficers(db: Exec, koperasiId: string) {
+  return db
+    .selectFrom('koperasi_officers')
+    .select(['id', 'name', 'position', 'role', 'term_start', 'term_end'])
+    .where('koperasi_id', '=', koperasiId)
+    .orderBy('role', 'desc')
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+export type OfficerRow = Awaited<ReturnType<typeof listOfficers>>[number];
+
+// ---------------------------------------------------------------------------------------------
+// Roles (the registry grants the owner/pengurus role for the organisation it creates)
+
+export async function grantOrgRole(
+  db: Exec,
+  userId: string,
+  role: 'pelaku_umkm' | 'pengurus_koperasi',
+  organizationId: string,
+  grantedBy: string | null,
+) {
+  await db.insertInto('role_grants').values({ user_id: userId, role, organization_id: organizationId, granted_by: grantedBy }).execute();
+  // The organisation-less grant given at sign-up is replaced by the real one.
+  await db.deleteFrom('role_grants').where('user_id', '=', userId).where('role', '=', role).where('organization_id', 'is', null).execute();
+}
+
+export function isUuid(v: string) {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
+}

@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, runScript, start, tempDir } from './spawn.js';
+
+const dirs: string[] = [];
+function dir(prefix: string) {
+  const d = tempDir(prefix);
+  dirs.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** The operator sees exactly one line on stderr, with no stack trace. */
+function expectOneLine(stderr: string, pattern: RegExp) {
+  const lines = stderr.trim().split('\n');
+  expect(lines, stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('start-up problems stop the app with one line saying what to fix', () => {
+  it('a DATABASE_URL where no PostgreSQL listens', async () => {
+    const r = await runScript('src/main.ts', { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/x', PORT: String(await freePort()) });
+    expect(r.code).not.toBe(0);
+    expectOneLine(r.stderr, /DATABASE_URL postgres:\/\/nobody.*127\.0\.0\.1:1\/x.*PostgreSQL running/);
+  });
+
+  it('a DATABASE_URL that is not PostgreSQL', async () => {
+    const r = await runScript('src/main.ts', { DATABASE_URL: 'mysql://root:rahasia@localhost/laris', PORT: String(await freePort()) });
+    expect(r.code).not.toBe(0);
+    expectOneLine(r.stderr, /DATABASE_URL must start with postgres:\/\//);
+    expect(r.stderr).not.toContain('rahasia');
+  });
+
+  it('a DATA_DIR that cannot be created (its parent is a file)', async () => {
+    const d = dir('file-parent');
+    const file = path.join(d, 'not-a-folder');
+    fs.writeFileSync(file, 'x');
+    const r = await runScript('src/main.ts', { DATA_DIR: path.join(file, 'data'), PORT: String(await freePort()) });
+    expect(r.code).not.toBe(0);
+    expectOneLine(r.stderr, /DATA_DIR .*not-a-folder\/data is not writable.*set DATA_DIR/);
+  });
+
+  it('a port that is already in use', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '0.0.0.0', r));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const r = await runScript('src/main.ts', { DATA_DIR: dir('port'), PORT: String(port) });
+      expect(r.code).not.toBe(0);
+      expectOneLine(r.stderr, new RegExp(`Port ${port} is already in use.*PORT`));
+    } finally {
+      await new Promise<void>((r) => blocker.close(() => r()));
+    }
+  });
+
+  it('an invalid PORT', async () => {
+    const r = await runScript('src/main.ts', { DATA_DIR: dir('badport'), PORT: 'tiga ribu' });
+    expect(r.code).not.toBe(0);
+    expectOneLine(r.stderr, /PORT must be a whole number/);
+  });
+
+  it('npm run worker on the embedded database refuses and points to IN_PROCESS_JOBS', async () => {
+    const r = await runScript('src/worker.ts', { DATA_DIR: dir('worker') });
+    expect(r.code).not.toBe(0);
+    expectOneLine(r.stderr, /DATABASE_URL.*IN_PROCESS_JOBS/);
+  });
+});
+
+describe('first start on an empty DATA_DIR', () => {
+  it('creates the embedded database and answers /healthz', async () => {
+    const dataDir = dir('fresh');
+    const port = await freePort();
+    const app = start('src/main.ts', { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' });
+    let exitedEarly: unknown = null;
+    void app.exited.then((f) => {
+      exitedEarly = f;
+    });
+    try {
+      let body: unknown = null;
+      // Poll until the server answers (first start migrates and seeds; the test timeout bounds it).
+      while (!exitedEarly) {
+        try {
+          const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+          if (res.status === 200) {
+            body = await res.json();
+            break;
+          }
+        } catch {
+          /* not listening yet */
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(exitedEarly, app.stderr()).toBeNull();
+      expect(body).toEqual({ status: 'ok', database: 'pglite' });
+      expect(fs.existsSync(path.join(dataDir, 'pglite'))).toBe(true);
+    } finally {
+      app.child.kill('SIGTERM');
+    }
+    const done = await app.exited;
+    expect(done.code).toBe(0);
+    expect(done.stderr).toBe('');
+  });
+});
