@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -20,6 +19,7 @@ import { installErrorHandling } from './platform/http/errors.js';
 import { isLocale, negotiateLocale, translator } from './platform/i18n/index.js';
 import { loggerOptions } from './platform/logging.js';
 import { registerPlatformRoutes } from './platform/routes.js';
+import { installSecurityHeaders } from './platform/security-headers.js';
 import { AJV_OPTIONS } from './platform/validation.js';
 import { NavRegistry } from './platform/web/nav.js';
 import type { Flash, PageContext } from './platform/web/page.js';
@@ -75,7 +75,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody);
   await app.register(fastifyMultipart, { limits: { fileSize: 20 * 1024 * 1024, files: 5, fields: 100 } });
-  await app.register(fastifyHelmet, {
+  installSecurityHeaders(app, {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {

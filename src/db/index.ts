@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
@@ -107,6 +106,8 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
     }
     dataDir = pgDir;
   }
+  // Loaded only when used: a PostgreSQL deployment never pays PGlite's memory.
+  const [{ PGlite }, { pg_trgm }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_trgm')]);
   const pglite = new PGlite({
     dataDir,
     extensions: { pg_trgm },

@@ -25,6 +25,9 @@ const LOCALE_COOKIE = 'nl_lang';
  * job runner (decorated as `app.jobs` before modules register, so they can add handlers) with
  * message delivery, and the admin page of jobs and outbox messages.
  */
+/** How long a successful database check of /healthz stands (ms). */
+export const HEALTH_CACHE_MS = 1000;
+
 export async function registerPlatformRoutes(app: FastifyInstance) {
   const { config } = app.deps;
   const jobs = new JobRunner({ db: app.deps.db.db, config, log: app.log.child({ component: 'jobs' }) });
@@ -44,6 +47,28 @@ export async function registerPlatformRoutes(app: FastifyInstance) {
   installMetrics(app);
   await jobsAdminRoutes(app);
 
+  // Load balancers and monitors poll /healthz many times a second: a database that answered within
+  // the last second is taken as up (concurrent checks share one query); a failure is never cached.
+  let lastOk = 0;
+  let inFlight: Promise<boolean> | null = null;
+  const databaseAnswers = async (): Promise<boolean> => {
+    if (Date.now() - lastOk < HEALTH_CACHE_MS) return true;
+    inFlight ??= sql`select 1`
+      .execute(app.deps.db.db)
+      .then(() => {
+        lastOk = Date.now();
+        return true;
+      })
+      .catch(() => {
+        lastOk = 0;
+        return false;
+      })
+      .finally(() => {
+        inFlight = null;
+      });
+    return inFlight;
+  };
+
   app.get(
     '/healthz',
     {
@@ -59,13 +84,9 @@ export async function registerPlatformRoutes(app: FastifyInstance) {
       },
     },
     async (_req, reply) => {
-      const { db, kind } = app.deps.db;
-      try {
-        await sql`select 1`.execute(db);
-        return { status: 'ok' as const, database: kind };
-      } catch {
-        return reply.status(503).send({ status: 'unavailable' as const, database: kind });
-      }
+      const { kind } = app.deps.db;
+      if (await databaseAnswers()) return { status: 'ok' as const, database: kind };
+      return reply.status(503).send({ status: 'unavailable' as const, database: kind });
     },
   );
 

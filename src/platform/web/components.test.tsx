@@ -75,6 +75,18 @@ describe('form fields', () => {
     expect(() => html(<Form action="/x" />)).toThrow(/csrfToken/);
   });
 
+  it('renders novalidate only when asked, so the server can show its own inline errors', () => {
+    const on = html(
+      <Form action="/x" csrfToken="tok" novalidate>
+        <input type="email" name="email" />
+      </Form>,
+    );
+    expect(on).toMatch(/^<form [^>]*\bnovalidate[\s>]/);
+    for (const off of [html(<Form action="/x" csrfToken="tok" />), html(<Form action="/x" csrfToken="tok" novalidate={false} />)]) {
+      expect(off).not.toContain('novalidate');
+    }
+  });
+
   it('summarises errors with links to the fields, and shows nothing without errors', () => {
     const out = html(<ErrorSummary t={t} errors={{ email: 'Alamat email tidak sah.', name: 'Wajib <diisi>' }} />);
     expect(out).toContain('role="alert"');

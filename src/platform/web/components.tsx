@@ -30,8 +30,10 @@ export function formatRupiah(amount: bigint | number): string {
 }
 
 /** A whole number with the locale's grouping: 12345 → "12.345" (id) or "12,345" (en). */
+const numberFormats = { id: new Intl.NumberFormat('id-ID'), en: new Intl.NumberFormat('en-GB') };
 export function formatNumber(n: number | bigint, locale: Locale = 'id'): string {
-  return new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'id-ID').format(n);
+  // Building an Intl.NumberFormat costs ~0.1 ms: keep one per locale.
+  return (locale === 'en' ? numberFormats.en : numberFormats.id).format(n);
 }
 
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
@@ -253,12 +255,17 @@ export function Form(
     class?: string;
     /** e.g. 'multipart/form-data' for uploads. */
     enctype?: string;
+    /**
+     * Skip the browser's own checks (type="email", "number", required …) so the form reaches the
+     * server and its inline, translated errors are shown instead of the browser's bubbles.
+     */
+    novalidate?: boolean;
   }>,
 ) {
   const method = p.method ?? 'post';
   if (method === 'post' && !p.csrfToken) throw new Error(`Form ${p.action}: a post form needs csrfToken (page.csrfToken)`);
   return (
-    <form action={p.action} method={method} class={p.class} data-confirm={p.confirm} enctype={p.enctype}>
+    <form action={p.action} method={method} class={p.class} data-confirm={p.confirm} enctype={p.enctype} novalidate={p.novalidate}>
       {method === 'post' ? <input type="hidden" name="_csrf" value={p.csrfToken} /> : ''}
       {p.children ?? ''}
     </form>
