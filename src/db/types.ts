@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { BooksTables } from '../modules/books/tables.js';
 import type { RegistryTables } from '../modules/registry/tables.js';
 
 /** Timestamps come back as Date, go in as Date or ISO text. */
@@ -126,4 +127,4 @@ export interface PlatformTables {
 }
 
 /** The whole database: platform tables plus each module's (modules add theirs here). */
-export interface Database extends PlatformTables, RegistryTables {}
+export interface Database extends PlatformTables, RegistryTables, BooksTables {}

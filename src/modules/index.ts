@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { accountsModule } from './accounts/index.js';
+import { booksModule } from './books/index.js';
 import { homeModule } from './home/index.js';
 import { regionsApi } from './regions/api.js';
 import { registryModule } from './registry/index.js';
@@ -10,4 +11,5 @@ export async function registerModules(app: FastifyInstance) {
   await app.register(accountsModule);
   await app.register(regionsApi);
   await app.register(registryModule);
+  await app.register(booksModule);
 }

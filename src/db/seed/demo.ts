@@ -2,6 +2,7 @@ import argon2 from 'argon2';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Config } from '../../config.js';
+import { seedBooksDemo } from '../../modules/books/demo.js';
 import { seedRegistryDemo } from '../../modules/registry/demo.js';
 import type { Database } from '../types.js';
 
@@ -103,4 +104,6 @@ export async function seedDemo(db: Kysely<Database>, config: Config): Promise<vo
   });
   // Registry demo: a few hundred UMKM and a dozen koperasi, with the demo organisations' profiles.
   await seedRegistryDemo(db);
+  // Books of the demo KSP: members, two years of simpanan, closed months (idempotent).
+  await seedBooksDemo(db);
 }
