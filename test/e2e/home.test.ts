@@ -67,6 +67,14 @@ describe('home page and language switch', () => {
     const soon = page.locator('.feature-card', { hasText: 'Pasar daring Ngalam Laris' });
     expect(await soon.textContent()).toContain('Segera hadir');
     expect(await soon.locator('a').count()).toBe(0);
+    // The registry and the public directory are there, and their cards lead to them.
+    const registry = page.locator('.feature-card', { hasText: 'Data tunggal koperasi dan UMKM' });
+    expect(await registry.textContent()).toContain('Sudah tersedia');
+    expect(await registry.locator('a').getAttribute('href')).toBe('/registri');
+    const directory = page.locator('.feature-card', { hasText: 'Direktori UMKM dan koperasi' });
+    expect(await directory.textContent()).toContain('Sudah tersedia');
+    await Promise.all([page.waitForURL(`${h.baseUrl}/direktori`), directory.locator('a').click()]);
+    expect(await page.locator('h1').textContent()).toBeTruthy();
   });
 });
 

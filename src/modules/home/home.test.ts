@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, sql, type TestApp } from '../../../test/helpers.js';
-import { countRegions } from './repository.js';
+import { countRegions } from '../regions/service.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -45,6 +45,31 @@ describe('home page', () => {
     expect(en.body).toContain('<html lang="en">');
     expect(en.body).toContain('Malang sells well');
     expect(en.body).toContain('Coming soon');
+  });
+
+  it('marks the registry and the public directory available, linking to them; what is not there yet has no link', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/' });
+    const card = (title: string) => {
+      const cards = res.body.split('<li class="card feature-card').slice(1);
+      const found = cards.find((c) => c.includes(title));
+      if (!found) throw new Error(`no feature card ${title}`);
+      return found.slice(0, found.indexOf('</li>'));
+    };
+    const registry = card('Data tunggal koperasi dan UMKM');
+    expect(registry).toContain('Sudah tersedia');
+    expect(registry).not.toContain('is-soon');
+    expect(registry).toContain('<a href="/registri">Data tunggal koperasi dan UMKM</a>');
+    const directory = card('Direktori UMKM dan koperasi');
+    expect(directory).toContain('Sudah tersedia');
+    expect(directory).toContain('<a href="/direktori">Direktori UMKM dan koperasi</a>');
+    const marketplace = card('Pasar daring Ngalam Laris');
+    expect(marketplace).toContain('Segera hadir');
+    expect(marketplace).not.toContain('<a ');
+    // The links lead somewhere: the directory is public, the registry asks to log in.
+    expect((await t.app.inject({ url: '/direktori' })).statusCode).toBe(200);
+    expect((await t.app.inject({ url: '/registri' })).headers.location).toBe('/masuk?next=%2Fregistri');
+    const en = await t.app.inject({ method: 'GET', url: '/', cookies: { nl_lang: 'en' } });
+    expect(en.body).toContain('<a href="/direktori">Directory of UMKM and cooperatives</a>');
   });
 
   it('stays light: page, CSS and JS together are small', async () => {

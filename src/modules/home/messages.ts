@@ -55,6 +55,9 @@ const id = {
   'home.feature.regions.body': 'Semua kecamatan dan kelurahan dengan kode Kemendagri, juga tersedia lewat API terbuka.',
   'home.feature.registry.title': 'Data tunggal koperasi dan UMKM',
   'home.feature.registry.body': 'Profil usaha, lokasi, sektor KBLI, dokumen legal, dan kelas usaha, diverifikasi petugas.',
+  'home.feature.directory.title': 'Direktori UMKM dan koperasi',
+  'home.feature.directory.body':
+    'Cari usaha dan koperasi terverifikasi di Kota Malang menurut produk, kelurahan, dan sektor, tanpa perlu masuk.',
   'home.feature.marketplace.title': 'Pasar daring Ngalam Laris',
   'home.feature.marketplace.body':
     'Toko dan produk lokal, lencana legalitas, pesanan, ambil di pasar atau sentra, label QR “Produk Asli Malang”.',
@@ -136,6 +139,9 @@ const en = {
   'home.feature.regions.body': 'Every district and urban village with its official Kemendagri code, also through the open API.',
   'home.feature.registry.title': 'One registry of cooperatives and UMKM',
   'home.feature.registry.body': 'Business profiles, location, KBLI sector, legal documents and size class, verified by officers.',
+  'home.feature.directory.title': 'Directory of UMKM and cooperatives',
+  'home.feature.directory.body':
+    'Find verified businesses and cooperatives in Kota Malang by product, urban village and sector, without logging in.',
   'home.feature.marketplace.title': 'The Ngalam Laris marketplace',
   'home.feature.marketplace.body':
     'Local stores and products, legality badges, orders, pickup at markets or clusters, “Produk Asli Malang” QR labels.',

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
-import { countRegions, type RegionCounts } from './repository.js';
+import { countRegions, type RegionCounts } from '../regions/service.js';
 
 /** The kota this deployment serves (Kemendagri code). */
 export const KOTA_CODE = '35.73';

@@ -25,6 +25,16 @@ export async function getRegion(db: Kysely<Database>, code: string) {
   return repo.findRegion(db, code);
 }
 
+export type { RegionCounts } from './repository.js';
+
+/**
+ * How many kecamatan and kelurahan a kota has, with its name and the kecamatan names (the home
+ * page's facts). Read from the regions table: a kelurahan loaded later is counted.
+ */
+export async function countRegions(db: Kysely<Database>, kotaCode: string): Promise<repo.RegionCounts> {
+  return repo.countRegions(db, kotaCode);
+}
+
 /** Kelurahan with their kecamatan name, for select boxes. */
 export async function listKelurahanGrouped(db: Kysely<Database>, kotaCode = '35.73') {
   const kecamatan = await repo.listChildren(db, kotaCode);

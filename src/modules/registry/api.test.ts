@@ -163,6 +163,104 @@ describe('UMKM API', () => {
     expect(events.json().items[0]).toMatchObject({ fromClass: 'mikro', toClass: 'kecil', basis: 'sales', amount: 3_000_000_000, year });
   });
 
+  it('shows the owner NIK and email whole only to the owner and dinas; admin gets them masked', async () => {
+    const admin = await tokenFor('admin', [{ role: 'admin' }]);
+    const whole = (await api(ayu, 'GET', `/api/v1/umkm/${ayuUmkm}`)).json();
+    expect(whole.ownerNik).toMatch(/^\d{16}$/);
+    const masked = `${whole.ownerNik.slice(0, 4)}********${whole.ownerNik.slice(12)}`;
+    expect((await api(dinas, 'GET', `/api/v1/umkm/${ayuUmkm}`)).json().ownerNik).toBe(whole.ownerNik);
+
+    const asAdmin = await api(admin, 'GET', `/api/v1/umkm/${ayuUmkm}`);
+    expect(asAdmin.statusCode).toBe(200);
+    expect(asAdmin.json()).toMatchObject({ ownerNik: masked, ownerEmail: null });
+    expect(asAdmin.body).not.toContain(whole.ownerNik);
+    const list = await api(admin, 'GET', '/api/v1/umkm?pageSize=100');
+    expect(list.json().items.length).toBeGreaterThan(0);
+    expect(list.body).not.toContain(whole.ownerNik);
+    expect(list.json().items.find((i: { id: string }) => i.id === ayuUmkm).ownerNik).toBe(masked);
+    const patched = await api(admin, 'PATCH', `/api/v1/umkm/${ayuUmkm}`, { description: 'Diperiksa admin' });
+    expect(patched.statusCode).toBe(200);
+    expect(patched.json().ownerNik).toBe(masked);
+
+    // Registering: an owner-to-be and dinas get the NIK they gave back whole, admin masked.
+    const ownerNik = nik();
+    const byAdmin = await api(
+      admin,
+      'POST',
+      '/api/v1/umkm',
+      umkmInput({ name: 'Didaftarkan Admin', ownerNik, ownerEmail: 'x@example.com' }),
+    );
+    expect(byAdmin.statusCode).toBe(201);
+    expect(byAdmin.json()).toMatchObject({ ownerNik: `${ownerNik.slice(0, 4)}********${ownerNik.slice(12)}`, ownerEmail: null });
+    const byDinas = await api(dinas, 'POST', '/api/v1/umkm', umkmInput({ name: 'Didaftarkan Dinas' }));
+    expect(byDinas.json().ownerNik).toMatch(/^\d{16}$/);
+    const newOwner = await tokenFor('pemilikBaru');
+    const byOwner = await api(newOwner, 'POST', '/api/v1/umkm', umkmInput({ name: 'Didaftarkan Pemilik' }));
+    expect(byOwner.json().ownerNik).toMatch(/^\d{16}$/);
+    expect((await api(newOwner, 'GET', `/api/v1/umkm/${byOwner.json().id}`)).json().ownerNik).toBe(byOwner.json().ownerNik);
+  });
+
+  it('PATCH: an absent field stays, null clears an optional one, null for a required one is refused', async () => {
+    const created = await api(
+      dinas,
+      'POST',
+      '/api/v1/umkm',
+      umkmInput({
+        name: 'Patch Null Uji',
+        brandName: 'Merek Uji',
+        email: 'uji@example.com',
+        website: 'https://uji.example.com',
+        latitude: -7.96,
+        longitude: 112.64,
+        workers: 4,
+        kbli: '10794',
+      }),
+    );
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id;
+    const res = await api(dinas, 'PATCH', `/api/v1/umkm/${id}`, { brandName: null, website: null, kbli: null, workers: 0 });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      brandName: null,
+      website: null,
+      kbli: null,
+      kbliTitle: null,
+      workers: 0,
+      email: 'uji@example.com',
+      latitude: -7.96,
+      longitude: 112.64,
+    });
+    const point = await api(dinas, 'PATCH', `/api/v1/umkm/${id}`, { latitude: null });
+    expect(point.statusCode).toBe(400);
+    expect(point.json().error.details.fields).toEqual([{ field: 'latitude', message: 'Isi lintang dan bujur, atau kosongkan keduanya.' }]);
+    const both = await api(dinas, 'PATCH', `/api/v1/umkm/${id}`, { latitude: null, longitude: null, workers: null });
+    expect(both.json()).toMatchObject({ latitude: null, longitude: null, workers: null, email: 'uji@example.com' });
+    for (const body of [{ name: null }, { capital: null }, { annualSales: null }, { showWhatsapp: null }]) {
+      const bad = await api(dinas, 'PATCH', `/api/v1/umkm/${id}`, body);
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().error.details.fields).toEqual([{ field: Object.keys(body)[0], message: 'Wajib diisi.' }]);
+    }
+    expect((await api(dinas, 'GET', `/api/v1/umkm/${id}`)).json()).toMatchObject({
+      name: 'Patch Null Uji',
+      capital: 50_000_000,
+      annualSales: null,
+    });
+    const kop = await api(dinas, 'POST', '/api/v1/koperasi', {
+      name: 'Kop Patch Null',
+      type: 'jasa',
+      group: 'umum',
+      kelurahanCode: '35.73.02.1011',
+      email: 'kop@example.com',
+      legalDate: '2018-01-01',
+      lastRatDate: '2024-03-01',
+    });
+    const kid = kop.json().id;
+    const k = await api(dinas, 'PATCH', `/api/v1/koperasi/${kid}`, { email: null, legalDate: null });
+    expect(k.statusCode).toBe(200);
+    expect(k.json()).toMatchObject({ email: null, legalDate: null, lastRatDate: '2024-03-01' });
+    expect((await api(dinas, 'PATCH', `/api/v1/koperasi/${kid}`, { type: null })).statusCode).toBe(400);
+  });
+
   it('gives another owner and a citizen 404 on read and write, anonymous 401', async () => {
     for (const token of [budi, warga]) {
       expect((await api(token, 'GET', `/api/v1/umkm/${ayuUmkm}`)).statusCode).toBe(404);

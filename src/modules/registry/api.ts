@@ -1,10 +1,20 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../../platform/errors.js';
+import { AppError, validationFailed } from '../../platform/errors.js';
 import type { FileStorage } from '../../platform/storage.js';
 import { classify, DOCUMENT_KINDS, type DocumentKind, KOPERASI_GROUPS, KOPERASI_TYPES, SIZE_CLASSES, UMKM_STATUSES } from './domain.js';
 import { readMultipart } from './multipart.js';
-import { KoperasiInput, KoperasiPatch, ListQuery, OfficerInput, UmkmInput, UmkmPatch, VerifyInput } from './schemas.js';
+import {
+  KOPERASI_CLEARABLE,
+  KoperasiInput,
+  KoperasiPatch,
+  ListQuery,
+  OfficerInput,
+  UMKM_CLEARABLE,
+  UmkmInput,
+  UmkmPatch,
+  VerifyInput,
+} from './schemas.js';
 import * as svc from './service.js';
 
 const N = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()]);
@@ -174,6 +184,19 @@ export function photoUrl(photoId: string, size: 'small' | 'large') {
   return `/media/umkm-foto/${photoId}/${size}.webp`;
 }
 
+/**
+ * PATCH bodies: null clears a clearable field; for any other field null is refused here, before
+ * schema validation — whose type coercion (shared with web forms) would turn it into 0, "" or false.
+ */
+function refuseNulls(clearable: readonly string[]) {
+  return async (req: FastifyRequest) => {
+    const body = req.body;
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return;
+    const bad = Object.entries(body as Record<string, unknown>).filter(([k, v]) => v === null && !clearable.includes(k));
+    if (bad.length) throw validationFailed(bad.map(([field]) => ({ field, message: 'field.required' })));
+  };
+}
+
 function sendFile(reply: FastifyReply, file: { bytes: Buffer; contentType: string }, fileName?: string) {
   reply.header('content-type', file.contentType);
   reply.header('x-content-type-options', 'nosniff');
@@ -306,8 +329,8 @@ export async function registryApi(app: FastifyInstance, storage: FileStorage) {
       const body = (req.body && typeof req.body === 'object' ? req.body : {}) as UmkmInput & { confirmDuplicate?: boolean };
       const { confirmDuplicate, ...input } = body;
       const row = await svc.createUmkm(db(), req.ctx, input, { skipDuplicateWarning: confirmDuplicate === true });
-      // The creator is now its owner (or dinas): the NIK they just gave comes back whole.
-      return reply.status(201).send(svc.toUmkmJson(row, { showNik: true }));
+      // A creator who became its owner (or dinas) gets the NIK back whole; admin sees it masked.
+      return reply.status(201).send(svc.toUmkmJson(row, { showNik: svc.showNikToRegistrant(req.ctx, row.id) }));
     },
   );
 
@@ -341,12 +364,14 @@ export async function registryApi(app: FastifyInstance, storage: FileStorage) {
       schema: {
         tags: ['registry'],
         summary: 'Change a UMKM (owner or dinas); a new capital or sales figure re-classifies it',
+        description: `An absent field is left as it is; null clears an optional field (${UMKM_CLEARABLE.join(', ')}). Latitude and longitude are set or cleared together.`,
         params: Id,
         body: UmkmPatch,
         response: { 200: UmkmJson, ...errors },
       },
+      preValidation: refuseNulls(UMKM_CLEARABLE),
     },
-    async (req) => umkmOut(req, await svc.updateUmkm(db(), req.ctx, (req.params as { id: string }).id, req.body as Partial<UmkmInput>)),
+    async (req) => umkmOut(req, await svc.updateUmkm(db(), req.ctx, (req.params as { id: string }).id, req.body as UmkmPatch)),
   );
 
   const lifecycle = (path: string, summary: string, run: (req: FastifyRequest, id: string) => Promise<svc.UmkmRow>) =>
@@ -370,7 +395,13 @@ export async function registryApi(app: FastifyInstance, storage: FileStorage) {
         response: { 200: UmkmJson, ...errors },
       },
     },
-    async (req) => umkmOut(req, await svc.verifyUmkm(db(), req.ctx, (req.params as { id: string }).id, req.body as VerifyInput)),
+    async (req) =>
+      umkmOut(
+        req,
+        await svc.verifyUmkm(db(), req.ctx, (req.params as { id: string }).id, req.body as VerifyInput, {
+          publicUrl: app.deps.config.publicUrl,
+        }),
+      ),
   );
 
   app.get(
@@ -616,12 +647,14 @@ export async function registryApi(app: FastifyInstance, storage: FileStorage) {
       schema: {
         tags: ['registry'],
         summary: 'Change a koperasi (pengurus or dinas)',
+        description: `An absent field is left as it is; null clears an optional field (${KOPERASI_CLEARABLE.join(', ')}). Latitude and longitude are set or cleared together.`,
         params: Id,
         body: KoperasiPatch,
         response: { 200: KoperasiJson, ...errors },
       },
+      preValidation: refuseNulls(KOPERASI_CLEARABLE),
     },
-    async (req) => kopOut(await svc.updateKoperasi(db(), req.ctx, (req.params as { id: string }).id, req.body as Partial<KoperasiInput>)),
+    async (req) => kopOut(await svc.updateKoperasi(db(), req.ctx, (req.params as { id: string }).id, req.body as KoperasiPatch)),
   );
 
   const kopLifecycle = (path: string, summary: string, run: (req: FastifyRequest, id: string) => Promise<svc.KoperasiRow>) =>
@@ -647,7 +680,12 @@ export async function registryApi(app: FastifyInstance, storage: FileStorage) {
         response: { 200: KoperasiJson, ...errors },
       },
     },
-    async (req) => kopOut(await svc.verifyKoperasi(db(), req.ctx, (req.params as { id: string }).id, req.body as VerifyInput)),
+    async (req) =>
+      kopOut(
+        await svc.verifyKoperasi(db(), req.ctx, (req.params as { id: string }).id, req.body as VerifyInput, {
+          publicUrl: app.deps.config.publicUrl,
+        }),
+      ),
   );
 
   app.get(

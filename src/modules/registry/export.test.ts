@@ -131,6 +131,16 @@ describe('GET /api/v1/umkm/export', () => {
     expect(copies[1]).toEqual(copies[0]);
   });
 
+  it('drops only a bad filter of a web link, never exporting more than the list would show', async () => {
+    const res = await t.app.inject({
+      url: '/registri/umkm/ekspor?format=csv&status=bogus&kecamatan=35.73.05',
+      headers: { cookie: dinas.cookie },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Ekspor Keramik Dinoyo');
+    expect(res.body).not.toContain('Ekspor Tempe Sanan');
+  });
+
   it('exports koperasi too, through the web link with filters', async () => {
     const sys = systemContext(translator('id'));
     await svc.createKoperasi(

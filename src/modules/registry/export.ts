@@ -9,11 +9,10 @@ import { once } from 'node:events';
 import { PassThrough, Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
-import { hasRole, type RequestContext } from '../../platform/context.js';
+import type { RequestContext } from '../../platform/context.js';
 import { unauthorized } from '../../platform/errors.js';
 import { validate } from '../../platform/validation.js';
 import { EXPORT_ONLY_COLUMNS, type ImportKind, importColumns } from './import.js';
@@ -24,11 +23,6 @@ export type ExportFormat = 'csv' | 'xlsx';
 const BATCH = 500;
 
 export const exportColumns = (kind: ImportKind) => [...importColumns(kind), ...EXPORT_ONLY_COLUMNS[kind]];
-
-/** The owner's NIK whole only for dinas and the business's own owner (issue 3: nobody else). */
-function showNik(ctx: RequestContext, umkmId: string) {
-  return hasRole(ctx, 'dinas') || svc.ownsUmkm(ctx, umkmId);
-}
 
 /** One exported cell: text and numbers as they are, booleans as true/false, lists space-separated. */
 function cell(v: unknown): string | number {
@@ -52,7 +46,8 @@ export async function* exportRecords(
     kind === 'umkm'
       ? (async function* () {
           for await (const row of svc.iterateUmkm(db, ctx, query, BATCH)) {
-            yield svc.toUmkmJson(row, { showNik: showNik(ctx, row.id) }) as Record<string, unknown>;
+            // The owner's NIK whole only for dinas and the business's own owner (the registry's one rule).
+            yield svc.toUmkmJson(row, { showNik: svc.showNikFor(ctx, row.id) }) as Record<string, unknown>;
           }
         })()
       : (async function* () {
@@ -82,9 +77,11 @@ export function csvStream(header: string[], batches: AsyncIterable<(string | num
 /** XLSX written with exceljs' streaming writer (no shared strings, rows committed as they come). */
 export function xlsxStream(sheetName: string, header: string[], batches: AsyncIterable<(string | number)[][]>): Readable {
   const out = new PassThrough();
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  const ws = wb.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
   void (async () => {
+    // exceljs is loaded on first use (it costs ~30 MB of memory in every process otherwise).
+    const { default: ExcelJS } = await import('exceljs');
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+    const ws = wb.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
     const head = ws.addRow(header);
     head.font = { bold: true };
     head.commit();
@@ -118,7 +115,7 @@ export async function sendExport(
   format: ExportFormat,
   query: ListQuery,
 ) {
-  if (!req.ctx.user) throw unauthorized();
+  if (!canExport(req.ctx)) throw unauthorized();
   // The scope check (owners: their own; dinas: all) happens in the iterator's first step.
   const records = exportRecords(db, req.ctx, kind, query);
   const first = await records.next();
@@ -146,21 +143,45 @@ export const ExportQuery = Type.Object({
   group: ListQuery.properties.group,
 });
 
-/** Web query strings: bad filter values are dropped rather than failing the download. */
+/**
+ * Web query strings: a bad filter value is dropped (as the list page drops it) rather than failing
+ * the download — and only that one, so the file never holds more than the list showed.
+ */
 function webQuery(raw: Record<string, unknown>): { format: ExportFormat; query: ListQuery } {
   const clean: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw)) if (typeof v === 'string' && v !== '') clean[k] = v;
-  const r = validate(ExportQuery, clean);
+  let r = validate(ExportQuery, clean);
+  if (!r.ok) {
+    const bad = new Set(r.issues.map((i) => i.field));
+    r = validate(ExportQuery, Object.fromEntries(Object.entries(clean).filter(([k]) => !bad.has(k))));
+  }
   const value = r.ok ? r.value : {};
   const { format, ...query } = value as { format?: ExportFormat } & ListQuery;
   return { format: format === 'xlsx' ? 'xlsx' : 'csv', query };
 }
 
+/** The list filters an export understands (paging and sorting do not apply to a file). */
+const EXPORT_FILTERS = new Set(Object.keys(ExportQuery.properties).filter((k) => k !== 'format'));
+
 /** Export links for the registry list pages: `/registri/umkm/ekspor?format=csv&<current filters>`. */
 export function exportHref(kind: ImportKind, format: ExportFormat, filters: Record<string, string | undefined>) {
   const p = new URLSearchParams({ format });
-  for (const [k, v] of Object.entries(filters)) if (v && k !== 'page' && k !== 'pageSize' && k !== 'format') p.set(k, v);
+  for (const [k, v] of Object.entries(filters)) if (v && EXPORT_FILTERS.has(k)) p.set(k, v);
   return `/registri/${kind}/ekspor?${p.toString()}`;
+}
+
+/**
+ * Who may export: every logged-in user, each the records they may list (owners and pengurus
+ * their own, dinas and admin all) — `sendExport` checks exactly this; the scope is the list's.
+ */
+export function canExport(ctx: RequestContext) {
+  return ctx.user !== null;
+}
+
+/** The "Unduh CSV" / "Unduh XLSX" links of a list page, or undefined for someone who may not export. */
+export function exportLinks(ctx: RequestContext, kind: ImportKind, filters: Record<string, string | undefined>) {
+  if (!canExport(ctx)) return undefined;
+  return { csv: exportHref(kind, 'csv', filters), xlsx: exportHref(kind, 'xlsx', filters) };
 }
 
 const ErrorBody = Type.Object({

@@ -1,8 +1,10 @@
 import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enqueueJob } from '../../platform/jobs/queue.js';
 import { createExtrasTestApp, type ExtrasTestApp, multipart, userWith } from './extras-test-support.js';
-import { waitForBackgroundImports } from './import.js';
-import { nik } from './test-support.js';
+import { BACKGROUND_THRESHOLD, IMPORT_RUN_JOB, IMPORT_VALIDATE_JOB, parseImportFile, runImport } from './import.js';
+import { contextFor, nik } from './test-support.js';
 
 let t: ExtrasTestApp;
 let dinas: Awaited<ReturnType<typeof userWith>>;
@@ -216,6 +218,41 @@ describe('POST /api/v1/umkm/import', () => {
   });
 });
 
+describe('runImport inside a session', () => {
+  it('lets the first step decline (nothing written) and lands the last step with the rows, or neither', async () => {
+    const ctx = await contextFor(t.db.db, dinas.id);
+    const rows = (await parseImportFile('umkm', Buffer.from([HEADER, good('Kait A'), good('Kait B')].join('\n')))).rows;
+    const declined = await runImport(t.db.db, ctx, 'umkm', rows, { mode: 'all', inTransaction: { begin: async () => false } });
+    expect(declined).toMatchObject({ imported: 0, skipped: true });
+    expect(await t.db.db.selectFrom('umkm').select('id').where('name', 'like', 'Kait %').execute()).toEqual([]);
+
+    await expect(
+      runImport(t.db.db, ctx, 'umkm', rows, {
+        mode: 'all',
+        inTransaction: {
+          end: async (_trx, out) => {
+            expect(out.imported).toBe(2);
+            throw new Error('session row not writable');
+          },
+        },
+      }),
+    ).rejects.toThrow(/session row not writable/);
+    expect(await t.db.db.selectFrom('umkm').select('id').where('name', 'like', 'Kait %').execute()).toEqual([]);
+
+    let seen = 0;
+    const out = await runImport(t.db.db, ctx, 'umkm', rows, {
+      mode: 'all',
+      inTransaction: {
+        end: async (trx) => {
+          seen = (await trx.selectFrom('umkm').select('id').where('name', 'like', 'Kait %').execute()).length;
+        },
+      },
+    });
+    expect(out.imported).toBe(2);
+    expect(seen).toBe(2);
+  });
+});
+
 describe('the import pages', () => {
   function csrfOf(html: string) {
     const m = html.match(/name="_csrf" value="([^"]+)"/);
@@ -279,36 +316,131 @@ describe('the import pages', () => {
     expect(await t.db.db.selectFrom('umkm').select('id').where('name', 'like', 'Raket Bandung%').execute()).toHaveLength(2);
   });
 
-  it('shows a progress bar for a large file and imports it in the background', async () => {
-    const lines = [HEADER];
-    for (let i = 0; i < 2100; i++) lines.push(good(`Massal ${i}`));
-    lines.push(good('Massal salah').replace('081234567890', 'x'));
-    const start = await page('/registri/impor', dinas.cookie);
-    const body = multipart({ _csrf: csrfOf(start.res.body), kind: 'umkm' }, { name: 'besar.csv', content: lines.join('\n') });
+  async function jobsOf(importId: string) {
+    return t.db.db
+      .selectFrom('jobs')
+      .select(['type', 'status'])
+      .where(sql<string>`payload->>'importId'`, '=', importId)
+      .orderBy('id')
+      .execute();
+  }
+  async function session(importId: string) {
+    return t.db.db
+      .withTables<{
+        registry_imports: { id: string; status: string; mode: string | null; imported: number; phase_done: number; phase_total: number };
+      }>()
+      .selectFrom('registry_imports')
+      .select(['status', 'mode', 'imported', 'phase_done', 'phase_total'])
+      .where('id', '=', importId)
+      .executeTakeFirstOrThrow();
+  }
+  async function uploadLarge(who: { cookie: string }, name: string, lines: string[]) {
+    const start = await page('/registri/impor', who.cookie);
+    const body = multipart({ _csrf: csrfOf(start.res.body), kind: 'umkm' }, { name, content: lines.join('\n') });
     const up = await t.app.inject({
       method: 'POST',
       url: '/registri/impor',
       payload: body.payload,
       headers: { ...body.headers, cookie: start.cookie },
     });
+    expect(up.statusCode).toBe(303);
     const location = up.headers.location as string;
-    const progress = await t.app.inject({ url: `${location}/kemajuan`, headers: { cookie: start.cookie } });
-    expect(progress.statusCode).toBe(200);
-    expect(progress.body).toContain('<progress');
-    await waitForBackgroundImports();
-    const preview = await page(location, start.cookie);
-    expect(preview.res.body).toContain('2.101');
-    expect(preview.res.body).toMatch(/<td class="num">2101<\/td>/);
-    const confirm = await t.app.inject({
+    return { location, id: location.split('/').pop() as string, cookie: start.cookie };
+  }
+  async function confirmAs(location: string, cookie: string, mode: 'all' | 'valid') {
+    const preview = await page(location, cookie);
+    const res = await t.app.inject({
       method: 'POST',
       url: `${location}/konfirmasi`,
-      payload: new URLSearchParams({ _csrf: csrfOf(preview.res.body), mode: 'all' }).toString(),
+      payload: new URLSearchParams({ _csrf: csrfOf(preview.res.body), mode }).toString(),
       headers: { cookie: preview.cookie, 'content-type': 'application/x-www-form-urlencoded' },
     });
-    expect(confirm.statusCode).toBe(303);
-    await waitForBackgroundImports();
-    const result = await page(location, preview.cookie);
+    return { res, cookie: preview.cookie };
+  }
+
+  it('checks and imports a large file with jobs on the platform job runner, showing progress until they ran', async () => {
+    const lines = [HEADER];
+    for (let i = 0; i < BACKGROUND_THRESHOLD + 100; i++) lines.push(good(`Massal ${i}`));
+    lines.push(good('Massal salah').replace('081234567890', 'x'));
+    const up = await uploadLarge(dinas, 'besar.csv', lines);
+    // Nothing runs until the runner takes the job: the page shows the progress of the check.
+    expect(await jobsOf(up.id)).toEqual([{ type: IMPORT_VALIDATE_JOB, status: 'pending' }]);
+    expect((await session(up.id)).status).toBe('validating');
+    const progress = await t.app.inject({ url: `${up.location}/kemajuan`, headers: { cookie: up.cookie } });
+    expect(progress.statusCode).toBe(200);
+    expect(progress.body).toContain('<progress');
+    expect(progress.body).toContain('Memeriksa berkas');
+    expect(progress.headers['hx-refresh']).toBeUndefined();
+
+    expect((await t.app.jobs.runDue()).map((r) => [r.type, r.outcome])).toEqual([[IMPORT_VALIDATE_JOB, 'done']]);
+    const preview = await page(up.location, up.cookie);
+    expect(preview.res.body).toContain('2.101');
+    expect(preview.res.body).toMatch(/<td class="num">2101<\/td>/);
+    const done = await t.app.inject({ url: `${up.location}/kemajuan`, headers: { cookie: up.cookie } });
+    expect(done.headers['hx-refresh']).toBe('true');
+
+    const confirm = await confirmAs(up.location, up.cookie, 'all');
+    expect(confirm.res.statusCode).toBe(303);
+    // Claimed and queued in one step; the page shows the import's progress, nothing is written yet.
+    expect(await jobsOf(up.id)).toEqual([
+      { type: IMPORT_VALIDATE_JOB, status: 'done' },
+      { type: IMPORT_RUN_JOB, status: 'pending' },
+    ]);
+    expect(await session(up.id)).toMatchObject({ status: 'importing', mode: 'all', phase_done: 0, phase_total: 2101 });
+    const importing = await page(up.location, confirm.cookie);
+    expect(importing.res.body).toContain('Mengimpor');
+    expect(importing.res.body).toContain('<progress');
+    expect(importing.res.body).not.toContain('Impor sekarang');
+
+    expect((await t.app.jobs.runDue()).map((r) => [r.type, r.outcome])).toEqual([[IMPORT_RUN_JOB, 'done']]);
+    const result = await page(up.location, confirm.cookie);
     expect(result.res.body).toContain('Tidak ada yang diimpor');
     expect(await t.db.db.selectFrom('umkm').select('id').where('name', 'like', 'Massal %').execute()).toEqual([]);
+    expect(await session(up.id)).toMatchObject({ status: 'aborted', imported: 0 });
+  });
+
+  it('imports only the valid rows of a large file in the background, as the uploader, and never twice', async () => {
+    const lines = [HEADER];
+    for (let i = 0; i < BACKGROUND_THRESHOLD + 1; i++) lines.push(good(`Latar ${i}`));
+    lines.push(good('Latar salah').replace('35.73.01.1007', '35.73.09.9999'));
+    const up = await uploadLarge(dinas, 'latar.csv', lines);
+    await t.app.jobs.runDue();
+    const confirm = await confirmAs(up.location, up.cookie, 'valid');
+    expect(confirm.res.statusCode).toBe(303);
+    expect(await t.db.db.selectFrom('umkm').select('id').where('name', 'like', 'Latar %').execute()).toEqual([]);
+    expect((await t.app.jobs.runDue()).map((r) => r.outcome)).toEqual(['done']);
+
+    const result = await page(up.location, confirm.cookie);
+    expect(result.res.body).toContain('2.001 data UMKM diimpor');
+    expect(await session(up.id)).toMatchObject({ status: 'done', mode: 'valid', imported: 2001, phase_done: 2002, phase_total: 2002 });
+    const imported = await t.db.db.selectFrom('umkm').select(['status', 'verified_by']).where('name', 'like', 'Latar %').execute();
+    expect(imported).toHaveLength(2001);
+    expect(imported.every((r) => r.status === 'verified' && r.verified_by === dinas.id)).toBe(true);
+    const audit = await t.db.db
+      .selectFrom('audit_log')
+      .select(['actor_user_id', 'after'])
+      .where('action', '=', 'umkm.import')
+      .where('entity_id', '=', up.id)
+      .execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor_user_id: dinas.id, after: { mode: 'valid', imported: 2001, rejectedRows: 1 } });
+
+    // The same job again (a retry, a second worker) finds the import done and writes nothing.
+    await enqueueJob(t.db.db, IMPORT_RUN_JOB, { importId: up.id });
+    expect((await t.app.jobs.runDue()).map((r) => r.outcome)).toEqual(['done']);
+    expect(await t.db.db.selectFrom('umkm').select('id').where('name', 'like', 'Latar %').execute()).toHaveLength(2001);
+  });
+
+  it('checks again in the job that the uploader may import', async () => {
+    const officer = await userWith(t, [{ role: 'dinas' }], 'Petugas Pindah Tugas');
+    const lines = [HEADER];
+    for (let i = 0; i < BACKGROUND_THRESHOLD + 1; i++) lines.push(good(`Dicabut ${i}`));
+    const up = await uploadLarge(officer, 'dicabut.csv', lines);
+    await t.app.jobs.runDue();
+    expect((await confirmAs(up.location, up.cookie, 'all')).res.statusCode).toBe(303);
+    await t.db.db.deleteFrom('role_grants').where('user_id', '=', officer.id).execute();
+    expect((await t.app.jobs.runDue()).map((r) => r.outcome)).toEqual(['done']);
+    expect((await session(up.id)).status).toBe('failed');
+    expect(await t.db.db.selectFrom('umkm').select('id').where('name', 'like', 'Dicabut %').execute()).toEqual([]);
   });
 });

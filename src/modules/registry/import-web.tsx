@@ -9,7 +9,9 @@
  * `details` is `{imported: 0, rejected: [...]}`. Only dinas imports; imported profiles are verified.
  *
  * Pages: /registri/impor → upload → /registri/impor/{id} (preview, problems, mode, confirm) →
- * progress (htmx polls every second; a plain link reloads without JavaScript) → result.
+ * progress (htmx polls every second; a plain link reloads without JavaScript) → result. Files of
+ * more than BACKGROUND_THRESHOLD rows are validated and imported by jobs on the platform's job
+ * runner (`registry.import.validate`, `registry.import.run`); the session row holds their progress.
  */
 import { escapeHtml } from '@kitajs/html';
 import { Type } from '@sinclair/typebox';
@@ -31,6 +33,7 @@ import {
   type ImportMode,
   type ImportSession,
   parseImportFile,
+  registerImportJobs,
   rejectedRowCount,
   requireImporter,
   runImport,
@@ -372,6 +375,9 @@ function failureText(t: Translate, error: string | null) {
 
 export async function importRoutes(app: FastifyInstance) {
   const db = () => app.deps.db.db;
+  // Large files are validated and imported by jobs on the platform's runner (in this process by
+  // default, or by `npm run worker`), never by a promise nobody tracks.
+  registerImportJobs(app.jobs);
 
   for (const kind of IMPORT_KINDS) {
     const label = kind === 'umkm' ? 'UMKM' : 'koperasi';
@@ -465,6 +471,7 @@ export async function importRoutes(app: FastifyInstance) {
     if (file.truncated) return fail('error.payloadTooLarge');
     try {
       const id = await startImport(db(), req.ctx, kind, file.fileName, file.bytes);
+      app.jobs.nudge();
       return reply.redirect(`/registri/impor/${id}`, 303);
     } catch (err) {
       const issue = err instanceof AppError ? err.fields[0] : undefined;
@@ -506,6 +513,7 @@ export async function importRoutes(app: FastifyInstance) {
     const mode: ImportMode = body.mode === 'valid' ? 'valid' : 'all';
     const id = (req.params as { id: string }).id;
     await confirmImport(db(), req.ctx, id, mode);
+    app.jobs.nudge();
     return reply.redirect(`/registri/impor/${id}`, 303);
   });
 }

@@ -16,12 +16,15 @@
 import { randomUUID } from 'node:crypto';
 import type { TObject, TSchema } from '@sinclair/typebox';
 import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.js';
+import { loadUserById } from '../../platform/auth/sessions.js';
 import { type RequestContext, requireUser } from '../../platform/context.js';
 import { AppError, forbidden, notFound } from '../../platform/errors.js';
-import type { MessageKey, Translate } from '../../platform/i18n/index.js';
+import { type MessageKey, type Translate, translator } from '../../platform/i18n/index.js';
+import { enqueueJob } from '../../platform/jobs/queue.js';
+import type { JobRunner } from '../../platform/jobs/runner.js';
 import { validate } from '../../platform/validation.js';
 import { classify, latestFullYearSales, maskNik, type SizeBasis } from './domain.js';
 import { KoperasiInput, UmkmInput } from './schemas.js';
@@ -151,8 +154,13 @@ function cellValue(v: ExcelJS.CellValue): unknown {
   return null;
 }
 
+/** exceljs, loaded on first use (it costs ~30 MB of memory in every process otherwise). */
+async function excel() {
+  return (await import('exceljs')).default;
+}
+
 export async function readXlsx(bytes: Buffer): Promise<RawTable> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch {
@@ -774,6 +782,15 @@ export interface ImportOutcome {
   /** True when mode `all` met a problem and nothing was written. */
   aborted: boolean;
   ids: string[];
+  /** True when `inTransaction.begin` declined (nothing was done). */
+  skipped?: boolean;
+}
+
+export interface ImportTransactionHooks {
+  /** Runs first in the import's transaction; returning false ends it without writing anything. */
+  begin?: (trx: Trx) => Promise<boolean>;
+  /** Runs last, before the commit: what it writes lands together with the imported records, or not at all. */
+  end?: (trx: Trx, outcome: ImportOutcome) => Promise<void>;
 }
 
 /**
@@ -792,6 +809,8 @@ export async function runImport(
     fileName?: string;
     importId?: string;
     onProgress?: (phase: 'validate' | 'insert', done: number, total: number) => Promise<void> | void;
+    /** Steps inside the import's own transaction (an import session's lock and final state). */
+    inTransaction?: ImportTransactionHooks;
   },
 ): Promise<ImportOutcome> {
   requireImporter(ctx);
@@ -799,11 +818,17 @@ export async function runImport(
     const report = await validateRows(db, kind, rows, (d, t) => opts.onProgress?.('validate', d, t));
     return { imported: report.valid.length, problems: report.problems, total: report.total, aborted: false, ids: [] };
   }
+  const hooks = opts.inTransaction ?? {};
   return db.transaction().execute(async (trx) => {
+    if (hooks.begin && !(await hooks.begin(trx))) {
+      return { imported: 0, problems: [], total: rows.length, aborted: false, ids: [], skipped: true };
+    }
     // Validated again inside the transaction: a NIB registered since the preview is caught here.
     const report = await validateRows(trx, kind, rows, (d, t) => opts.onProgress?.('validate', d, t));
     if (opts.mode === 'all' && report.problems.length) {
-      return { imported: 0, problems: report.problems, total: report.total, aborted: true, ids: [] };
+      const aborted = { imported: 0, problems: report.problems, total: report.total, aborted: true, ids: [] };
+      await hooks.end?.(trx, aborted);
+      return aborted;
     }
     const ids: string[] = [];
     const step = INSERT_BATCH * 4;
@@ -846,7 +871,9 @@ export async function runImport(
         },
       },
     ]);
-    return { imported: ids.length, problems: report.problems, total: report.total, aborted: false, ids };
+    const outcome = { imported: ids.length, problems: report.problems, total: report.total, aborted: false, ids };
+    await hooks.end?.(trx, outcome);
+    return outcome;
   });
 }
 
@@ -908,62 +935,69 @@ const SUMMARY_COLUMNS = [
   'finished_at',
 ] as const;
 
-/** Imports running in this process (tests and shutdown wait for them). */
-const running = new Set<Promise<unknown>>();
-export async function waitForBackgroundImports() {
-  while (running.size) await Promise.allSettled([...running]);
-}
-function inBackground(fn: () => Promise<unknown>) {
-  const p = new Promise((resolve) => setImmediate(resolve)).then(fn).catch(() => {});
-  running.add(p);
-  void p.finally(() => running.delete(p));
-}
+/** The background job that validates a large upload (payload: `{importId}`). */
+export const IMPORT_VALIDATE_JOB = 'registry.import.validate';
+/** The background job that imports a confirmed large upload (payload: `{importId}`). */
+export const IMPORT_RUN_JOB = 'registry.import.run';
 
-/** Progress of the insert phase, kept in memory: the import transaction is still open meanwhile. */
+/**
+ * Progress of the insert phase, kept in memory for the page when the job runs in this process:
+ * with the embedded database the import's transaction holds the only connection meanwhile. A job
+ * in a separate worker (PostgreSQL) writes its progress to the session row instead.
+ */
 const liveProgress = new Map<string, { done: number; total: number }>();
 
-/** Uploads a file: parses it, stores the rows, validates (in the background for large files). */
+/**
+ * Uploads a file: parses it, stores the rows and validates them — at once for a small file, for a
+ * large one (more than BACKGROUND_THRESHOLD rows) by a job on the platform's job runner, queued
+ * in the same transaction as the session row; the page shows its progress meanwhile.
+ */
 export async function startImport(db: Db, ctx: RequestContext, kind: ImportKind, fileName: string, bytes: Buffer): Promise<string> {
   requireImporter(ctx);
   const parsed = await parseImportFile(kind, bytes);
   await imports(db).deleteFrom('registry_imports').where('expires_at', '<', new Date()).execute();
   const background = parsed.rows.length > BACKGROUND_THRESHOLD;
-  const row = await imports(db)
-    .insertInto('registry_imports')
-    .values({
-      kind,
-      file_name: fileName.slice(-200) || 'berkas',
-      file_format: parsed.format,
-      rows: JSON.stringify(parsed.rows) as unknown as ParsedRow[],
-      columns: JSON.stringify(parsed.columns) as unknown as string[],
-      ignored_columns: JSON.stringify(parsed.ignoredColumns) as unknown as string[],
-      total_rows: parsed.rows.length,
-      status: background ? 'validating' : 'uploaded',
-      phase_total: parsed.rows.length,
-      created_by: ctx.user?.id ?? null,
-      expires_at: new Date(Date.now() + IMPORT_TTL_HOURS * 3600_000),
-    } as never)
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const validateNow = async () => {
-    try {
-      const report = await validateRows(db, kind, parsed.rows, async (done, total) => {
-        if (background) await setImportState(db, row.id, { phase_done: done, phase_total: total });
-      });
-      await setImportState(db, row.id, {
-        status: 'ready',
-        valid_rows: report.valid.length,
-        rejected: report.problems,
-        phase_done: report.total,
-      });
-    } catch (err) {
-      await setImportState(db, row.id, { status: 'failed', error: String((err as Error).message).slice(0, 500) });
-      if (!background) throw err;
-    }
-  };
-  if (background) inBackground(validateNow);
-  else await validateNow();
-  return row.id;
+  const id = await db.transaction().execute(async (trx) => {
+    const row = await imports(trx)
+      .insertInto('registry_imports')
+      .values({
+        kind,
+        file_name: fileName.slice(-200) || 'berkas',
+        file_format: parsed.format,
+        rows: JSON.stringify(parsed.rows) as unknown as ParsedRow[],
+        columns: JSON.stringify(parsed.columns) as unknown as string[],
+        ignored_columns: JSON.stringify(parsed.ignoredColumns) as unknown as string[],
+        total_rows: parsed.rows.length,
+        status: background ? 'validating' : 'uploaded',
+        phase_total: parsed.rows.length,
+        created_by: ctx.user?.id ?? null,
+        expires_at: new Date(Date.now() + IMPORT_TTL_HOURS * 3600_000),
+      } as never)
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    if (background) await enqueueJob(trx, IMPORT_VALIDATE_JOB, { importId: row.id }, { uniqueKey: `${IMPORT_VALIDATE_JOB}:${row.id}` });
+    return row.id;
+  });
+  if (!background) await validateStored(db, id, kind, parsed.rows, { background: false });
+  return id;
+}
+
+/** Validates a session's rows and records the report (status `ready`), or `failed`. */
+async function validateStored(db: Db, id: string, kind: ImportKind, rows: ParsedRow[], opts: { background: boolean }) {
+  try {
+    const report = await validateRows(db, kind, rows, async (done, total) => {
+      if (opts.background) await setImportState(db, id, { phase_done: done, phase_total: total });
+    });
+    await setImportState(db, id, {
+      status: 'ready',
+      valid_rows: report.valid.length,
+      rejected: report.problems,
+      phase_done: report.total,
+    });
+  } catch (err) {
+    await setImportState(db, id, { status: 'failed', error: String((err as Error).message).slice(0, 500) });
+    if (!opts.background) throw err;
+  }
 }
 
 async function setImportState(db: Exec, id: string, set: Partial<Omit<RegistryImportsTable, 'id' | 'rows'>>) {
@@ -974,6 +1008,11 @@ async function setImportState(db: Exec, id: string, set: Partial<Omit<RegistryIm
     .set(values as never)
     .where('id', '=', id)
     .execute();
+}
+
+async function storedRows(db: Exec, id: string): Promise<ParsedRow[]> {
+  const stored = await imports(db).selectFrom('registry_imports').select('rows').where('id', '=', id).executeTakeFirstOrThrow();
+  return (typeof stored.rows === 'string' ? JSON.parse(stored.rows) : stored.rows) as ParsedRow[];
 }
 
 const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -996,49 +1035,137 @@ export async function getImport(db: Db, ctx: RequestContext, id: string, preview
   return s as unknown as ImportSession;
 }
 
-/** The user confirms: runs the import (in the background for large files). */
+/**
+ * The user confirms: claims the session (`ready` → `importing`, with the chosen mode) and imports
+ * it — at once for a small file; for a large one a job on the platform's job runner does, queued
+ * in the same transaction as the claim, while the page shows progress.
+ */
 export async function confirmImport(db: Db, ctx: RequestContext, id: string, mode: ImportMode): Promise<ImportSession> {
   const s = await getImport(db, ctx, id, 0);
   if (s.status !== 'ready') throw new AppError('conflict', 'registryExtra.import.notReady');
   if (s.expires_at.getTime() < Date.now()) throw new AppError('conflict', 'registryExtra.import.expired');
-  const claimed = await imports(db)
-    .updateTable('registry_imports')
-    .set({ status: 'importing', mode, phase_done: 0, phase_total: s.total_rows, updated_at: new Date() } as never)
-    .where('id', '=', id)
-    .where('status', '=', 'ready')
-    .returning('id')
-    .executeTakeFirst();
+  const background = s.total_rows > BACKGROUND_THRESHOLD;
+  const claimed = await db.transaction().execute(async (trx) => {
+    const row = await imports(trx)
+      .updateTable('registry_imports')
+      .set({ status: 'importing', mode, phase_done: 0, phase_total: s.total_rows, updated_at: new Date() } as never)
+      .where('id', '=', id)
+      .where('status', '=', 'ready')
+      .returning('id')
+      .executeTakeFirst();
+    if (row && background) await enqueueJob(trx, IMPORT_RUN_JOB, { importId: id }, { uniqueKey: `${IMPORT_RUN_JOB}:${id}` });
+    return row;
+  });
   if (!claimed) throw new AppError('conflict', 'registryExtra.import.notReady');
-  const stored = await imports(db).selectFrom('registry_imports').select('rows').where('id', '=', id).executeTakeFirstOrThrow();
-  const rows = (typeof stored.rows === 'string' ? JSON.parse(stored.rows) : stored.rows) as ParsedRow[];
-  const run = async () => {
-    try {
-      const out = await runImport(db, ctx, s.kind, rows, {
-        mode,
-        fileName: s.file_name,
-        importId: id,
-        onProgress: (phase, done, total) => {
-          liveProgress.set(id, { done: phase === 'validate' ? Math.round(done / 10) : Math.round(total / 10 + (done * 9) / 10), total });
-        },
-      });
-      await setImportState(db, id, {
-        status: out.aborted ? 'aborted' : 'done',
-        imported: out.imported,
-        valid_rows: out.total - rejectedRowCount(out.problems),
-        rejected: out.problems,
-        phase_done: s.total_rows,
-        finished_at: new Date(),
-      });
-    } catch (err) {
-      const key = err instanceof AppError ? err.messageKey : 'error.internal';
-      await setImportState(db, id, { status: 'failed', error: String(key), finished_at: new Date() });
-    } finally {
-      liveProgress.delete(id);
-    }
-  };
-  if (s.total_rows > BACKGROUND_THRESHOLD) inBackground(run);
-  else await run();
+  if (!background) await executeImport(db, ctx, { id, kind: s.kind, fileName: s.file_name, mode }, { background: false });
   return getImport(db, ctx, id, 0);
+}
+
+/**
+ * Imports a claimed session's rows in one transaction that first locks the session row and checks
+ * it is still `importing`, and last records the outcome (`done` or `aborted`): a job run again
+ * (a retry, a worker that died) never imports twice. An error leaves the session `failed`.
+ */
+async function executeImport(
+  db: Db,
+  ctx: RequestContext,
+  session: { id: string; kind: ImportKind; fileName: string; mode: ImportMode },
+  opts: { background: boolean },
+) {
+  const { id } = session;
+  let progressWrites = Promise.resolve();
+  const onProgress = (phase: 'validate' | 'insert', done: number, total: number) => {
+    const shown = { done: phase === 'validate' ? Math.round(done / 10) : Math.round(total / 10 + (done * 9) / 10), total };
+    liveProgress.set(id, shown);
+    if (!opts.background) return;
+    // For a page served by another process. Not awaited: with the embedded database this waits
+    // for the import's transaction to end (and then finds the session no longer importing).
+    progressWrites = progressWrites
+      .then(() =>
+        imports(db)
+          .updateTable('registry_imports')
+          .set({ phase_done: sql`greatest(phase_done, ${shown.done})`, phase_total: shown.total, updated_at: new Date() } as never)
+          .where('id', '=', id)
+          .where('status', '=', 'importing')
+          .execute(),
+      )
+      .then(
+        () => {},
+        () => {},
+      );
+  };
+  try {
+    const rows = await storedRows(db, id);
+    await runImport(db, ctx, session.kind, rows, {
+      mode: session.mode,
+      fileName: session.fileName,
+      importId: id,
+      onProgress,
+      inTransaction: {
+        begin: async (trx) => {
+          const current = await imports(trx)
+            .selectFrom('registry_imports')
+            .select('status')
+            .where('id', '=', id)
+            .forUpdate()
+            .executeTakeFirst();
+          return current?.status === 'importing';
+        },
+        end: (trx, out) =>
+          setImportState(trx, id, {
+            status: out.aborted ? 'aborted' : 'done',
+            imported: out.imported,
+            valid_rows: out.total - rejectedRowCount(out.problems),
+            rejected: out.problems,
+            phase_done: rows.length,
+            phase_total: rows.length,
+            finished_at: new Date(),
+          }),
+      },
+    });
+  } catch (err) {
+    const key = err instanceof AppError ? err.messageKey : 'error.internal';
+    await setImportState(db, id, { status: 'failed', error: String(key), finished_at: new Date() });
+  } finally {
+    liveProgress.delete(id);
+  }
+}
+
+/** The import as the user who uploaded it: the job checks again that they may import. */
+async function uploaderContext(db: Db, userId: string | null): Promise<RequestContext | null> {
+  const user = userId ? await loadUserById(db, userId) : null;
+  if (!user) return null;
+  return { user, locale: user.locale, t: translator(user.locale), ip: null, channel: 'web' };
+}
+
+/** Job `registry.import.validate`: checks a large upload's rows (once; a rerun of a finished one does nothing). */
+export async function runValidateImportJob(db: Db, importId: string): Promise<void> {
+  const s = await imports(db).selectFrom('registry_imports').select(['id', 'kind', 'status']).where('id', '=', importId).executeTakeFirst();
+  if (s?.status !== 'validating') return;
+  await validateStored(db, importId, s.kind, await storedRows(db, importId), { background: true });
+}
+
+/** Job `registry.import.run`: imports a confirmed large upload as its uploader, in the mode they chose. */
+export async function runImportJob(db: Db, importId: string): Promise<void> {
+  const s = await imports(db)
+    .selectFrom('registry_imports')
+    .select(['id', 'kind', 'status', 'mode', 'file_name', 'created_by'])
+    .where('id', '=', importId)
+    .executeTakeFirst();
+  if (s?.status !== 'importing') return;
+  const ctx = await uploaderContext(db, s.created_by);
+  if (!ctx) {
+    await setImportState(db, importId, { status: 'failed', error: 'error.forbidden', finished_at: new Date() });
+    return;
+  }
+  await executeImport(db, ctx, { id: s.id, kind: s.kind, fileName: s.file_name, mode: s.mode ?? 'all' }, { background: true });
+}
+
+/** Registers the import's two job handlers with the platform's job runner (once). */
+export function registerImportJobs(jobs: JobRunner) {
+  if (!jobs.has(IMPORT_VALIDATE_JOB))
+    jobs.register(IMPORT_VALIDATE_JOB, ({ db, payload }) => runValidateImportJob(db, String(payload.importId)));
+  if (!jobs.has(IMPORT_RUN_JOB)) jobs.register(IMPORT_RUN_JOB, ({ db, payload }) => runImportJob(db, String(payload.importId)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1113,7 +1240,7 @@ const TEXT_COLUMNS = new Set(['ownerNik', 'phone', 'whatsapp', 'nib', 'nik', 'ke
 
 /** XLSX template: the data sheet (headers = field names, text columns kept as text) and a guide sheet. */
 export async function xlsxTemplate(db: Db, kind: ImportKind, t: Translate): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   wb.creator = 'Ngalam Laris';
   const cols = importColumns(kind);
   const ws = wb.addWorksheet(kind);

@@ -19,6 +19,7 @@ const id = {
   'registry.photoLimit': 'Maksimal {max} foto per usaha. Hapus foto lama terlebih dahulu.',
   'registry.ratBeforeLegal': 'Tanggal RAT tidak boleh sebelum tanggal badan hukum.',
   'registry.termEndBeforeStart': 'Akhir masa jabatan tidak boleh sebelum awalnya.',
+  'registry.mapPointIncomplete': 'Isi lintang dan bujur, atau kosongkan keduanya.',
   'registry.status.draft': 'Draf',
   'registry.status.submitted': 'Menunggu verifikasi',
   'registry.status.verified': 'Terverifikasi',
@@ -192,6 +193,19 @@ const id = {
   'registry.verify.reason': 'Alasan (wajib bila ditolak; dilihat pemilik)',
   'registry.verify.approve': 'Setujui',
   'registry.verify.reject': 'Tolak',
+  'registry.notify.umkm.approved.subject': 'Profil usaha {name} sudah diverifikasi',
+  'registry.notify.umkm.approved.body':
+    'Halo {recipient}, profil usaha {name} di Ngalam Laris sudah diverifikasi petugas Diskopindag Kota Malang dan kini tampil di direktori publik.{link}',
+  'registry.notify.umkm.rejected.subject': 'Profil usaha {name} perlu diperbaiki',
+  'registry.notify.umkm.rejected.body':
+    'Halo {recipient}, petugas Diskopindag Kota Malang belum dapat memverifikasi profil usaha {name}. Alasan: {reason} Perbaiki datanya, lalu ajukan kembali untuk verifikasi.{link}',
+  'registry.notify.koperasi.approved.subject': 'Data {name} sudah diverifikasi',
+  'registry.notify.koperasi.approved.body':
+    'Halo {recipient}, data {name} di Ngalam Laris sudah diverifikasi petugas Diskopindag Kota Malang dan kini tampil di direktori publik.{link}',
+  'registry.notify.koperasi.rejected.subject': 'Data {name} perlu diperbaiki',
+  'registry.notify.koperasi.rejected.body':
+    'Halo {recipient}, petugas Diskopindag Kota Malang belum dapat memverifikasi data {name}. Alasan: {reason} Perbaiki datanya, lalu ajukan kembali untuk verifikasi.{link}',
+  'registry.notify.link': ' Lihat: {url}',
 } as const;
 
 const en = {
@@ -214,6 +228,7 @@ const en = {
   'registry.photoLimit': 'At most {max} photos per business. Delete an old photo first.',
   'registry.ratBeforeLegal': 'The RAT date cannot be before the legal-entity date.',
   'registry.termEndBeforeStart': 'The end of the term cannot be before its start.',
+  'registry.mapPointIncomplete': 'Fill in both latitude and longitude, or leave both empty.',
   'registry.status.draft': 'Draft',
   'registry.status.submitted': 'Awaiting verification',
   'registry.status.verified': 'Verified',
@@ -387,6 +402,19 @@ const en = {
   'registry.verify.reason': 'Reason (required when rejecting; the owner sees it)',
   'registry.verify.approve': 'Approve',
   'registry.verify.reject': 'Reject',
+  'registry.notify.umkm.approved.subject': 'The business profile {name} has been verified',
+  'registry.notify.umkm.approved.body':
+    'Hello {recipient}, the business profile {name} on Ngalam Laris has been verified by a Diskopindag Kota Malang officer and now appears in the public directory.{link}',
+  'registry.notify.umkm.rejected.subject': 'The business profile {name} needs changes',
+  'registry.notify.umkm.rejected.body':
+    'Hello {recipient}, a Diskopindag Kota Malang officer could not verify the business profile {name} yet. Reason: {reason} Correct the data, then submit it for verification again.{link}',
+  'registry.notify.koperasi.approved.subject': 'The record of {name} has been verified',
+  'registry.notify.koperasi.approved.body':
+    'Hello {recipient}, the record of {name} on Ngalam Laris has been verified by a Diskopindag Kota Malang officer and now appears in the public directory.{link}',
+  'registry.notify.koperasi.rejected.subject': 'The record of {name} needs changes',
+  'registry.notify.koperasi.rejected.body':
+    'Hello {recipient}, a Diskopindag Kota Malang officer could not verify the record of {name} yet. Reason: {reason} Correct the data, then submit it for verification again.{link}',
+  'registry.notify.link': ' See: {url}',
 } satisfies Record<keyof typeof id, string>;
 
 export const registryMessages = { id, en };

@@ -4,8 +4,63 @@ import type { Database } from '../../db/types.js';
 /** The registry's SQL (its own tables only, plus read-only joins to regions). */
 export type Exec = Kysely<Database> | Transaction<Database>;
 
-/** Word-similarity threshold for typo-tolerant search (pg_trgm default 0.6 is too strict for short words). */
-export const WORD_SIMILARITY = 0.5;
+/**
+ * Word-similarity threshold for typo-tolerant search, per word: pg_trgm's default 0.6 misses
+ * "kramik" → "Keramik" (0.57), 0.5 lets "rotan" find every "Roti".
+ */
+export const WORD_SIMILARITY = 0.55;
+
+/** The words of a search (at most 8; the rest are ignored). */
+export function searchWords(q: string): string[] {
+  return q
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0)
+    .slice(0, 8);
+}
+
+/**
+ * Every word must match the row's search text, by its stem (full-text) or, tolerant of typos, by
+ * trigram word similarity: "slamet santoso" finds Slamet Santoso's businesses, not every Slamet
+ * or every Santoso, and "kramik dinoyo" still finds "Keramik Dinoyo". `operator` uses `<%` (GIN
+ * index, threshold set per transaction by `searchSettings`); without it the threshold is explicit.
+ */
+export function wordsMatch(alias: 'u' | 'k', q: string, operator = true): RawBuilder<SqlBool> {
+  const words = searchWords(q);
+  if (!words.length) return sql<SqlBool>`true`;
+  const tsv = sql.ref(`${alias}.search_tsv`);
+  const text = sql.ref(`${alias}.search_text`);
+  return sql<SqlBool>`(${sql.join(
+    words.map((w) =>
+      operator
+        ? sql`(${tsv} @@ plainto_tsquery('indonesian', ${w}) or ${w} <% ${text})`
+        : sql`(${tsv} @@ plainto_tsquery('indonesian', ${w}) or word_similarity(${w}, ${text}) >= ${WORD_SIMILARITY})`,
+    ),
+    sql` and `,
+  )})`;
+}
+
+/**
+ * Settings for one word-search transaction: the similarity threshold; index scans (on a large
+ * table the planner prices the trigram recheck too low and picks a sequential scan that is ~10×
+ * slower); no parallel workers (with many concurrent searches they only add overhead).
+ */
+/**
+ * Relevance of a row for `q`: rows matching every word by stem come first, by ts_rank; rows found
+ * only through typo tolerance follow, by word similarity (computed only for those, it is the
+ * costly part).
+ */
+export function relevance(alias: 'u' | 'k', q: string): RawBuilder<number> {
+  const tsv = sql.ref(`${alias}.search_tsv`);
+  const text = sql.ref(`${alias}.search_text`);
+  return sql<number>`(case when ${tsv} @@ websearch_to_tsquery('indonesian', ${q})
+    then 1 + ts_rank(${tsv}, websearch_to_tsquery('indonesian', ${q})) else word_similarity(${q}, ${text}) end)`;
+}
+
+export async function searchSettings(trx: Exec) {
+  await sql`select set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY)}, true),
+    set_config('enable_seqscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`.execute(trx);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Reference data
@@ -199,7 +254,7 @@ export function umkmWhere(f: UmkmFilter): RawBuilder<SqlBool> {
   if (f.ids) c.push(f.ids.length ? sql`u.id in (${sql.join(f.ids)})` : sql`false`);
   if (f.publicOnly) c.push(sql`u.status = 'verified'`);
   const q = f.q?.trim();
-  if (q) c.push(sql`(u.search_tsv @@ websearch_to_tsquery('indonesian', ${q}) or ${q} <% u.search_text)`);
+  if (q) c.push(wordsMatch('u', q));
   if (f.kecamatan) c.push(sql`u.kecamatan_code = ${f.kecamatan}`);
   if (f.kelurahan) c.push(sql`u.kelurahan_code = ${f.kelurahan}`);
   if (f.sizeClass) c.push(sql`u.size_class = ${f.sizeClass}`);
@@ -217,6 +272,29 @@ export function umkmWhere(f: UmkmFilter): RawBuilder<SqlBool> {
   return sql<SqlBool>`(${sql.join(c, sql` and `)})`;
 }
 
+/**
+ * The exact number of UMKM matching `f`. Filters on status, kecamatan, kelurahan, size class and
+ * KBLI section only are answered from `umkm_counts` (kept by triggers in the same transaction as
+ * every change, so still exact); anything else (words, a 5-digit KBLI code, legality, an owner's
+ * own list) counts the rows.
+ */
+export async function countUmkm(db: Exec, f: UmkmFilter, where = umkmWhere(f)): Promise<number> {
+  const byCounts = !f.q?.trim() && !f.ids && !f.legality && !f.afterId && (!f.kbli || /^[A-U]$/.test(f.kbli));
+  if (byCounts) {
+    let q = db.selectFrom('umkm_counts').select(sql<string>`coalesce(sum(n), 0)::text`.as('n'));
+    const status = f.publicOnly ? (f.status && f.status !== 'verified' ? null : 'verified') : f.status;
+    if (status === null) return 0;
+    if (status) q = q.where('status', '=', status);
+    if (f.kecamatan) q = q.where('kecamatan_code', '=', f.kecamatan);
+    if (f.kelurahan) q = q.where('kelurahan_code', '=', f.kelurahan);
+    if (f.sizeClass) q = q.where('size_class', '=', f.sizeClass);
+    if (f.kbli) q = q.where('kbli_section', '=', f.kbli);
+    return Number((await q.executeTakeFirst())?.n ?? 0);
+  }
+  const row = await db.selectFrom('umkm as u').select(sql<number>`count(*)::int`.as('n')).where(where).executeTakeFirst();
+  return row?.n ?? 0;
+}
+
 export type SortKey = 'relevance' | 'name' | 'newest' | 'capital';
 
 export async function listUmkmRows(
@@ -229,24 +307,43 @@ export async function listUmkmRows(
 ): Promise<{ rows: UmkmRow[]; total: number }> {
   const run = async (trx: Exec) => {
     const q = f.q?.trim();
-    if (q) await sql`select set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY)}, true)`.execute(trx);
     const where = umkmWhere(f);
-    const totalRow = await trx.selectFrom('umkm as u').select(sql<number>`count(*)::int`.as('n')).where(where).executeTakeFirst();
-    let query = umkmBase(trx).where(where);
-    if (sort === 'relevance' && q) {
-      query = query.orderBy(
-        sql`ts_rank(u.search_tsv, websearch_to_tsquery('indonesian', ${q})) + word_similarity(${q}, u.search_text)`,
-        'desc',
-      );
-    } else if (sort === 'name') {
-      query = query.orderBy(sql`lower(u.name)`, dir);
-    } else if (sort === 'capital') {
-      query = query.orderBy('u.capital', dir);
-    } else {
-      query = query.orderBy('u.created_at', dir);
+    const [orderBy, orderDir] =
+      sort === 'relevance' && q
+        ? ([relevance('u', q), 'desc'] as const)
+        : sort === 'name'
+          ? ([sql`lower(u.name)`, dir] as const)
+          : sort === 'capital'
+            ? ([sql`u.capital`, dir] as const)
+            : ([sql`u.created_at`, dir] as const);
+    if (!q) {
+      const total = await countUmkm(trx, f, where);
+      const rows = await umkmBase(trx).where(where).orderBy(orderBy, orderDir).orderBy('u.id').limit(limit).offset(offset).execute();
+      return { rows, total };
     }
-    const rows = await query.orderBy('u.id').limit(limit).offset(offset).execute();
-    return { rows, total: totalRow?.n ?? 0 };
+    // Words: the rows matching the words are collected first, through the search indexes alone
+    // (materialized, so the planner can neither walk a sort index nor a filter's index testing
+    // every row against the words), then the other filters, then one pass gives the page's ids and
+    // the total (a window count), then the page's rows are read with their joins.
+    await searchSettings(trx);
+    const page = (
+      await sql<{ id: string; full_count: number }>`
+        with w as materialized (select u.id from umkm u where ${wordsMatch('u', q)}),
+        m as materialized (select u.id, ${orderBy} as s from umkm u where u.id in (select id from w) and ${umkmWhere({ ...f, q: undefined })})
+        select id, (count(*) over ())::int as full_count from m
+        order by s ${sql.raw(orderDir === 'asc' ? 'asc' : 'desc')}, id limit ${limit} offset ${offset}`.execute(trx)
+    ).rows;
+    const total = page[0]?.full_count ?? (offset > 0 ? await countUmkm(trx, f, where) : 0);
+    if (!page.length) return { rows: [], total };
+    const pageRows = await umkmBase(trx)
+      .where(
+        'u.id',
+        'in',
+        page.map((p) => p.id),
+      )
+      .execute();
+    const byId = new Map(pageRows.map((r) => [r.id, r]));
+    return { rows: page.map((p) => byId.get(p.id)).filter((r): r is UmkmRow => r !== undefined), total };
   };
   // The similarity threshold is set for this transaction only (safe with a connection pool).
   if (f.q?.trim() && !('isTransaction' in db && db.isTransaction)) return db.transaction().execute(run);
@@ -260,9 +357,7 @@ export async function umkmBatchAfter(db: Exec, f: UmkmFilter, batchSize: number)
   const where = q ? umkmWhere({ ...f, q: undefined }) : umkmWhere(f);
   let query = umkmBase(db).where(where);
   if (q) {
-    query = query.where(
-      sql<SqlBool>`(u.search_tsv @@ websearch_to_tsquery('indonesian', ${q}) or word_similarity(${q}, u.search_text) >= ${WORD_SIMILARITY})`,
-    );
+    query = query.where(wordsMatch('u', q, false));
   }
   return query.orderBy('u.id').limit(batchSize).execute();
 }
@@ -435,11 +530,7 @@ export function koperasiWhere(f: KoperasiFilter, trigramOperator = true): RawBui
   if (f.publicOnly) c.push(sql`k.status = 'verified'`);
   const q = f.q?.trim();
   if (q) {
-    c.push(
-      trigramOperator
-        ? sql`(k.search_tsv @@ websearch_to_tsquery('indonesian', ${q}) or ${q} <% k.search_text)`
-        : sql`(k.search_tsv @@ websearch_to_tsquery('indonesian', ${q}) or word_similarity(${q}, k.search_text) >= ${WORD_SIMILARITY})`,
-    );
+    c.push(wordsMatch('k', q, trigramOperator));
   }
   if (f.kecamatan) c.push(sql`k.kecamatan_code = ${f.kecamatan}`);
   if (f.kelurahan) c.push(sql`k.kelurahan_code = ${f.kelurahan}`);
@@ -460,15 +551,12 @@ export async function listKoperasiRows(
 ): Promise<{ rows: KoperasiRow[]; total: number }> {
   const run = async (trx: Exec) => {
     const q = f.q?.trim();
-    if (q) await sql`select set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY)}, true)`.execute(trx);
+    if (q) await searchSettings(trx);
     const where = koperasiWhere(f);
     const totalRow = await trx.selectFrom('koperasi as k').select(sql<number>`count(*)::int`.as('n')).where(where).executeTakeFirst();
     let query = koperasiBase(trx).where(where);
     if (sort === 'relevance' && q) {
-      query = query.orderBy(
-        sql`ts_rank(k.search_tsv, websearch_to_tsquery('indonesian', ${q})) + word_similarity(${q}, k.search_text)`,
-        'desc',
-      );
+      query = query.orderBy(relevance('k', q), 'desc');
     } else if (sort === 'name') {
       query = query.orderBy(sql`lower(k.name)`, dir);
     } else if (sort === 'capital') {

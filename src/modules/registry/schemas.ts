@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
 import { DOCUMENT_KINDS, KOPERASI_GROUPS, KOPERASI_TYPES, NIB_PATTERN, NIK_PATTERN, SIZE_CLASSES, UMKM_STATUSES } from './domain.js';
 
 /**
@@ -9,6 +9,20 @@ import { DOCUMENT_KINDS, KOPERASI_GROUPS, KOPERASI_TYPES, NIB_PATTERN, NIK_PATTE
 const lit = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)));
 const Rupiah = (description: string) => Type.Integer({ minimum: 0, maximum: 9_000_000_000_000_000, description });
 const Phone = Type.String({ pattern: '^(\\+62|62|0)8[0-9]{7,12}$', 'x-message': 'field.invalidPhone', maxLength: 16 });
+
+/**
+ * A PATCH body: every field optional (absent = unchanged); the `clearable` optional fields also
+ * take null (= clear it). `nullable` (OpenAPI 3.0, understood by ajv) keeps each field's own
+ * checks and messages, and unlike a union with null never lets ajv coerce null into "" or 0.
+ */
+function patchSchema<T>(input: TObject, clearable: readonly string[]) {
+  const props: Record<string, TSchema> = {};
+  for (const [k, s] of Object.entries(input.properties)) {
+    props[k] = Type.Optional(clearable.includes(k) ? Type.Unsafe({ ...s, nullable: true }) : s);
+  }
+  return Type.Unsafe<T>(Type.Object(props, { additionalProperties: false }));
+}
+type Patch<T, K extends keyof T> = { [P in keyof T]?: P extends K ? T[P] | null : T[P] };
 
 export const UmkmInput = Type.Object(
   {
@@ -48,7 +62,32 @@ export const UmkmInput = Type.Object(
   { additionalProperties: false },
 );
 export type UmkmInput = Static<typeof UmkmInput>;
-export const UmkmPatch = Type.Partial(UmkmInput, { additionalProperties: false });
+
+/**
+ * Optional UMKM fields a change may clear (null). Not the sales figures: a year's sales stay in
+ * the history that decided the size class; `showWhatsapp` is a yes/no.
+ */
+export const UMKM_CLEARABLE = [
+  'brandName',
+  'ownerEmail',
+  'email',
+  'address',
+  'latitude',
+  'longitude',
+  'kbli',
+  'sentraId',
+  'yearStarted',
+  'workers',
+  'nib',
+  'whatsapp',
+  'instagram',
+  'facebook',
+  'tiktok',
+  'website',
+  'description',
+] as const satisfies readonly (keyof UmkmInput)[];
+export type UmkmPatch = Patch<UmkmInput, (typeof UMKM_CLEARABLE)[number]>;
+export const UmkmPatch = patchSchema<UmkmPatch>(UmkmInput, UMKM_CLEARABLE);
 
 export const KoperasiInput = Type.Object(
   {
@@ -74,7 +113,22 @@ export const KoperasiInput = Type.Object(
   { additionalProperties: false },
 );
 export type KoperasiInput = Static<typeof KoperasiInput>;
-export const KoperasiPatch = Type.Partial(KoperasiInput, { additionalProperties: false });
+
+/** Optional koperasi fields a change may clear (null); the fiscal year's first month always has a value. */
+export const KOPERASI_CLEARABLE = [
+  'legalNumber',
+  'legalDate',
+  'nik',
+  'address',
+  'latitude',
+  'longitude',
+  'phone',
+  'email',
+  'lastRatDate',
+  'memberCount',
+] as const satisfies readonly (keyof KoperasiInput)[];
+export type KoperasiPatch = Patch<KoperasiInput, (typeof KOPERASI_CLEARABLE)[number]>;
+export const KoperasiPatch = patchSchema<KoperasiPatch>(KoperasiInput, KOPERASI_CLEARABLE);
 
 export const ListQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 100 })),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../../test/helpers.js';
+import { createTestApp, sql, type TestApp } from '../../../test/helpers.js';
 import type { RequestContext } from '../../platform/context.js';
 import { systemContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
@@ -13,10 +13,12 @@ import {
   iterateUmkm,
   listUmkm,
   setUmkmActive,
+  submitKoperasi,
   submitUmkm,
   toKoperasiJson,
   toUmkmJson,
   updateUmkm,
+  verifyKoperasi,
   verifyUmkm,
 } from './service.js';
 import { contextFor, makeUser, nik, umkmInput } from './test-support.js';
@@ -237,5 +239,145 @@ describe('registry service: UMKM', () => {
     expect(ctx.user?.roles).toEqual([{ role: 'pengurus_koperasi', organizationId: kop.id }]);
     expect(toKoperasiJson(kop, '2025-07-01').ratOverdue).toBe(true);
     expect(toKoperasiJson(kop, '2024-06-30').ratOverdue).toBe(false);
+  });
+});
+
+describe('registry service: telling the owner about a verification decision', () => {
+  const URL = 'https://ngalamlaris.example.id';
+  async function messagesTo(recipient: string) {
+    return t.db.db
+      .selectFrom('outbox_messages')
+      .select(['id', 'channel', 'recipient', 'user_id', 'subject', 'body', 'status'])
+      .where('recipient', '=', recipient)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+  }
+  async function deliveryJobs(messageIds: string[]) {
+    if (!messageIds.length) return [];
+    return t.db.db
+      .selectFrom('jobs')
+      .select(['type', sql<string>`payload->>'messageId'`.as('messageId')])
+      .where(sql<string>`payload->>'messageId'`, 'in', messageIds)
+      .execute();
+  }
+
+  it('queues a message to the owner on reject (with the reason) and on approve, each with its delivery job', async () => {
+    const db = t.db.db;
+    const uid = await makeUser(db, [], 'Sri Pemilik');
+    const email = (await db.selectFrom('users').select('email').where('id', '=', uid).executeTakeFirstOrThrow()).email as string;
+    const row = await createUmkm(db, await contextFor(db, uid), umkmInput({ name: 'Sambal Bu Sri' }));
+    const owner = await contextFor(db, uid);
+    await submitUmkm(db, owner, row.id);
+    expect(await messagesTo(email)).toEqual([]);
+
+    await verifyUmkm(db, dinas, row.id, { decision: 'reject', reason: 'Foto KTP tidak terbaca' }, { publicUrl: URL });
+    let msgs = await messagesTo(email);
+    expect(msgs).toHaveLength(1);
+    expect(msgs[0]).toMatchObject({
+      channel: 'email',
+      user_id: uid,
+      status: 'pending',
+      subject: 'Profil usaha Sambal Bu Sri perlu diperbaiki',
+    });
+    expect(msgs[0]?.body).toContain(
+      'Halo Sri Pemilik, petugas Diskopindag Kota Malang belum dapat memverifikasi profil usaha Sambal Bu Sri.',
+    );
+    expect(msgs[0]?.body).toContain('Alasan: Foto KTP tidak terbaca. Perbaiki datanya');
+    expect(msgs[0]?.body).toContain(`${URL}/registri/umkm/${row.id}`);
+
+    await submitUmkm(db, owner, row.id);
+    await verifyUmkm(db, dinas, row.id, { decision: 'approve' }, { publicUrl: URL });
+    msgs = await messagesTo(email);
+    expect(msgs).toHaveLength(2);
+    expect(msgs[1]).toMatchObject({ channel: 'email', subject: 'Profil usaha Sambal Bu Sri sudah diverifikasi' });
+    expect(msgs[1]?.body).toContain('sudah diverifikasi petugas Diskopindag Kota Malang dan kini tampil di direktori publik');
+    expect(msgs[1]?.body).not.toContain('Alasan');
+    const jobs = await deliveryJobs(msgs.map((m) => m.id));
+    expect(jobs.map((j) => j.type)).toEqual(['message.deliver', 'message.deliver']);
+    expect(jobs.map((j) => j.messageId).sort()).toEqual(msgs.map((m) => m.id).sort());
+    // Submitting, deactivating and the like tell nobody.
+    await setUmkmActive(db, owner, row.id, false);
+    expect(await messagesTo(email)).toHaveLength(2);
+  });
+
+  it('queues nothing when the verify call fails, also when it fails after the message was written', async () => {
+    const db = t.db.db;
+    const uid = await makeUser(db, [], 'Gagal Pemilik');
+    const email = (await db.selectFrom('users').select('email').where('id', '=', uid).executeTakeFirstOrThrow()).email as string;
+    const row = await createUmkm(db, await contextFor(db, uid), umkmInput({ name: 'Bakso Gagal Terus' }));
+    const owner = await contextFor(db, uid);
+    // Not submitted yet: a conflict.
+    expect((await errorOf(verifyUmkm(db, dinas, row.id, { decision: 'approve' }))).code).toBe('conflict');
+    await submitUmkm(db, owner, row.id);
+    // No reason, or not dinas.
+    expect((await errorOf(verifyUmkm(db, dinas, row.id, { decision: 'reject', reason: ' ' }))).code).toBe('validation_failed');
+    expect((await errorOf(verifyUmkm(db, owner, row.id, { decision: 'approve' }))).code).toBe('forbidden');
+    // The audit record, written after the message, fails: the decision and the message go together.
+    await sql`create or replace function test_fail_audit() returns trigger language plpgsql as $$
+      begin
+        if new.action = 'umkm.approve' and new.entity_id = ${sql.lit(row.id)} then raise exception 'audit down'; end if;
+        return new;
+      end $$`.execute(db);
+    await sql`create trigger test_fail_audit before insert on audit_log for each row execute function test_fail_audit()`.execute(db);
+    try {
+      await expect(verifyUmkm(db, dinas, row.id, { decision: 'approve' })).rejects.toThrow(/audit down/);
+    } finally {
+      await sql`drop trigger test_fail_audit on audit_log`.execute(db);
+      await sql`drop function test_fail_audit()`.execute(db);
+    }
+    expect((await getUmkm(db, dinas, row.id)).status).toBe('submitted');
+    expect(await messagesTo(email)).toEqual([]);
+    const about = await db.selectFrom('outbox_messages').select('id').where('subject', 'like', '%Bakso Gagal Terus%').execute();
+    expect(about).toEqual([]);
+    // Once it works, exactly one message.
+    await verifyUmkm(db, dinas, row.id, { decision: 'approve' });
+    expect(await messagesTo(email)).toHaveLength(1);
+  });
+
+  it('tells an owner registered by dinas through the owner email, else by SMS to the phone', async () => {
+    const db = t.db.db;
+    const withEmail = await createUmkm(
+      db,
+      dinas,
+      umkmInput({ name: 'Tahu Walik Pak Joko', ownerName: 'Joko', ownerEmail: 'joko.tahu@example.com', phone: '081298760001' }),
+    );
+    const noEmail = await createUmkm(db, dinas, umkmInput({ name: 'Rujak Cingur Bu Yem', ownerName: 'Yem', phone: '081298760002' }));
+    for (const r of [withEmail, noEmail]) {
+      await submitUmkm(db, dinas, r.id);
+      await verifyUmkm(db, dinas, r.id, { decision: 'reject', reason: 'Alamat belum lengkap' });
+    }
+    expect(await messagesTo('joko.tahu@example.com')).toEqual([
+      expect.objectContaining({ channel: 'email', user_id: null, subject: 'Profil usaha Tahu Walik Pak Joko perlu diperbaiki' }),
+    ]);
+    const sms = await messagesTo('081298760002');
+    expect(sms).toEqual([expect.objectContaining({ channel: 'sms', user_id: null })]);
+    expect(sms[0]?.body).toContain('Halo Yem,');
+    expect(sms[0]?.body).toContain('Alasan: Alamat belum lengkap.');
+  });
+
+  it('tells the pengurus of a koperasi', async () => {
+    const db = t.db.db;
+    const uid = await makeUser(db, [], 'Ketua Kopwan');
+    const email = (await db.selectFrom('users').select('email').where('id', '=', uid).executeTakeFirstOrThrow()).email as string;
+    const kop = await createKoperasi(db, await contextFor(db, uid), {
+      name: 'Koperasi Wanita Sejahtera',
+      type: 'simpan_pinjam',
+      group: 'umum',
+      kelurahanCode: '35.73.03.1012',
+    });
+    const ketua = await contextFor(db, uid);
+    await submitKoperasi(db, ketua, kop.id);
+    await verifyKoperasi(db, dinas, kop.id, { decision: 'reject', reason: 'Akta pendirian belum diunggah!' }, { publicUrl: URL });
+    await submitKoperasi(db, ketua, kop.id);
+    await verifyKoperasi(db, dinas, kop.id, { decision: 'approve' }, { publicUrl: URL });
+    const msgs = await messagesTo(email);
+    expect(msgs.map((m) => m.subject)).toEqual([
+      'Data Koperasi Wanita Sejahtera perlu diperbaiki',
+      'Data Koperasi Wanita Sejahtera sudah diverifikasi',
+    ]);
+    expect(msgs[0]?.body).toContain('Alasan: Akta pendirian belum diunggah! Perbaiki datanya');
+    expect(msgs[1]?.body).toContain(`${URL}/registri/koperasi/${kop.id}`);
+    expect(msgs.every((m) => m.user_id === uid && m.channel === 'email')).toBe(true);
   });
 });

@@ -1,10 +1,11 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Kysely, Transaction } from 'kysely';
-import sharp from 'sharp';
 import type { Database } from '../../db/types.js';
 import { writeAudit } from '../../platform/audit.js';
 import { hasRole, organizationsFor, type RequestContext } from '../../platform/context.js';
 import { AppError, type FieldIssue, forbidden, notFound, unauthorized, validationFailed } from '../../platform/errors.js';
+import { translator } from '../../platform/i18n/index.js';
+import { queueMessage } from '../../platform/messages/outbox.js';
 import { type FileStorage, newFileKey, sniffFileType } from '../../platform/storage.js';
 import { parse, validate } from '../../platform/validation.js';
 import {
@@ -189,18 +190,19 @@ const NIB_TAKEN = 'registry.nibTaken' as const;
  * Every check of UMKM input that needs the database (unknown kelurahan, KBLI or sentra; NIB
  * already registered), without writing anything. The import preview calls this per row.
  */
-export async function checkUmkmInput(db: Db | Trx, input: Partial<UmkmInput>, opts: { excludeId?: string } = {}): Promise<FieldIssue[]> {
+export async function checkUmkmInput(db: Db | Trx, input: UmkmPatch, opts: { excludeId?: string } = {}): Promise<FieldIssue[]> {
   const issues: FieldIssue[] = [];
+  // Absent (undefined) and cleared (null) fields have nothing to look up.
   if (input.kelurahanCode !== undefined && !(await repo.kelurahanExists(db, input.kelurahanCode))) {
     issues.push({ field: 'kelurahanCode', message: 'registry.kelurahanInvalid' });
   }
-  if (input.kbli !== undefined && input.kbli !== '' && !(await repo.findKbli(db, input.kbli))) {
+  if (input.kbli !== undefined && input.kbli !== null && input.kbli !== '' && !(await repo.findKbli(db, input.kbli))) {
     issues.push({ field: 'kbli', message: 'registry.kbliInvalid' });
   }
-  if (input.sentraId !== undefined && !(await repo.findSentra(db, input.sentraId))) {
+  if (input.sentraId !== undefined && input.sentraId !== null && !(await repo.findSentra(db, input.sentraId))) {
     issues.push({ field: 'sentraId', message: 'registry.sentraInvalid' });
   }
-  if (input.nib !== undefined && (await repo.nibTaken(db, input.nib, opts.excludeId))) {
+  if (input.nib !== undefined && input.nib !== null && (await repo.nibTaken(db, input.nib, opts.excludeId))) {
     issues.push({ field: 'nib', message: NIB_TAKEN });
   }
   return issues;
@@ -424,9 +426,20 @@ export async function getUmkm(db: Db | Trx, ctx: RequestContext, id: string): Pr
   return row;
 }
 
-/** Whether the caller may see the owner's NIK of this UMKM whole. */
+/**
+ * Whether the caller may see the owner's NIK (and the owner's own email) of this UMKM whole: only
+ * its owner and dinas. Admin manages records but sees the NIK masked, like everyone else.
+ */
 export function showNikFor(ctx: RequestContext, id: string) {
-  return canManageUmkm(ctx, id);
+  return hasRole(ctx, 'dinas') || ownsUmkm(ctx, id);
+}
+
+/**
+ * The same, for the answer to a registration: someone who is not staff has just become the
+ * owner (the grant is not in this request's context yet); dinas sees it whole; admin masked.
+ */
+export function showNikToRegistrant(ctx: RequestContext, id: string) {
+  return showNikFor(ctx, id) || (ctx.user !== null && !isStaff(ctx));
 }
 
 export interface UmkmProfile {
@@ -448,14 +461,26 @@ export async function getUmkmProfile(db: Db, ctx: RequestContext, id: string): P
   return { umkm, sales, events, documents, photos };
 }
 
-/** Changes a UMKM (owner or dinas). A change of capital or sales re-classifies and records naik/turun kelas. */
-export async function updateUmkm(
-  db: Db,
-  ctx: RequestContext,
-  id: string,
-  raw: Partial<UmkmInput>,
-  opts: { trx?: Trx } = {},
-): Promise<UmkmRow> {
+/**
+ * A map point is whole or absent: after a change that touches it, latitude and longitude are
+ * both set or both empty (clearing one clears nothing by itself).
+ */
+function checkMapPoint(
+  patch: { latitude?: number | null; longitude?: number | null },
+  before: { latitude: number | null; longitude: number | null },
+): FieldIssue[] {
+  if (patch.latitude === undefined && patch.longitude === undefined) return [];
+  const lat = patch.latitude !== undefined ? patch.latitude : before.latitude;
+  const lng = patch.longitude !== undefined ? patch.longitude : before.longitude;
+  if ((lat === null) === (lng === null)) return [];
+  return [{ field: lat === null ? 'latitude' : 'longitude', message: 'registry.mapPointIncomplete' }];
+}
+
+/**
+ * Changes a UMKM (owner or dinas): an absent field stays as it is, a clearable one given as null
+ * is cleared (UMKM_CLEARABLE). A change of capital or sales re-classifies and records naik/turun kelas.
+ */
+export async function updateUmkm(db: Db, ctx: RequestContext, id: string, raw: UmkmPatch, opts: { trx?: Trx } = {}): Promise<UmkmRow> {
   requireCaller(ctx);
   if (!canManageUmkm(ctx, id)) throw notFound();
   const patch = parse(UmkmPatch, raw);
@@ -463,7 +488,7 @@ export async function updateUmkm(
     const current = await repo.findUmkmForUpdate(trx, id);
     if (!current) throw notFound();
     const before = (await repo.findUmkm(trx, id)) as UmkmRow;
-    throwIssues(await checkUmkmInput(trx, patch, { excludeId: id }));
+    throwIssues([...(await checkUmkmInput(trx, patch, { excludeId: id })), ...checkMapPoint(patch, before)]);
     const today = todayWib();
     const set: Record<string, unknown> = { updated_at: new Date() };
     const simple: [keyof UmkmInput, string][] = [
@@ -493,7 +518,7 @@ export async function updateUmkm(
       set.kecamatan_code = kel?.parent_code ?? patch.kelurahanCode.slice(0, 8);
     }
     if (patch.kbli !== undefined) {
-      const k = await repo.findKbli(trx, patch.kbli);
+      const k = patch.kbli ? await repo.findKbli(trx, patch.kbli) : null;
       set.kbli_code = k?.code ?? null;
       set.kbli_section = k?.section ?? null;
     }
@@ -557,13 +582,95 @@ export async function setUmkmProductWords(db: Db | Trx, umkmId: string, words: s
   await repo.refreshUmkmSearch(db, { id: umkmId });
 }
 
+// ---------------------------------------------------------------------------------------------
+// Telling the owner / the pengurus about a verification decision
+
+interface DecisionRecipient {
+  channel: 'email' | 'sms';
+  recipient: string;
+  userId: string | null;
+  name: string;
+}
+
+function contactOf(email: string | null, phone: string | null): Pick<DecisionRecipient, 'channel' | 'recipient'> | null {
+  if (email) return { channel: 'email', recipient: email };
+  if (phone) return { channel: 'sms', recipient: phone };
+  return null;
+}
+
+/**
+ * Who hears of a decision: the accounts that run the record (pelaku_umkm of the UMKM, pengurus of
+ * the koperasi), each by email or else by SMS to their phone. A record registered on someone's
+ * behalf has no such account: then its owner (UMKM: the owner's email, else phone, else the
+ * business phone) or the koperasi's own email or phone.
+ */
+async function decisionRecipients(trx: Trx, table: 'umkm' | 'koperasi', id: string) {
+  const role = table === 'umkm' ? 'pelaku_umkm' : 'pengurus_koperasi';
+  const accounts = await trx
+    .selectFrom('role_grants as g')
+    .innerJoin('users as u', 'u.id', 'g.user_id')
+    .select(['u.id', 'u.name', 'u.email', 'u.phone'])
+    .where('g.role', '=', role)
+    .where('g.organization_id', '=', id)
+    .where('u.status', '=', 'active')
+    .orderBy('g.created_at')
+    .execute();
+  const out: DecisionRecipient[] = [];
+  const add = (c: Pick<DecisionRecipient, 'channel' | 'recipient'> | null, userId: string | null, name: string) => {
+    if (c && !out.some((r) => r.channel === c.channel && r.recipient === c.recipient)) out.push({ ...c, userId, name });
+  };
+  for (const a of accounts) add(contactOf(a.email, a.phone), a.id, a.name);
+  let name: string;
+  if (table === 'umkm') {
+    const u = await trx
+      .selectFrom('umkm as u')
+      .innerJoin('persons as p', 'p.id', 'u.owner_id')
+      .select(['u.name', 'u.phone', 'p.name as owner_name', 'p.email as owner_email', 'p.phone as owner_phone'])
+      .where('u.id', '=', id)
+      .executeTakeFirstOrThrow();
+    name = u.name;
+    if (!out.length) add(contactOf(u.owner_email, u.owner_phone ?? u.phone), null, u.owner_name);
+  } else {
+    const k = await trx.selectFrom('koperasi').select(['name', 'email', 'phone']).where('id', '=', id).executeTakeFirstOrThrow();
+    name = k.name;
+    if (!out.length) add(contactOf(k.email, k.phone), null, k.name);
+  }
+  return { name, recipients: out };
+}
+
+/** Queues the decision's message (Indonesian) in the caller's transaction: it exists only if the decision does. */
+async function notifyDecision(
+  trx: Trx,
+  table: 'umkm' | 'koperasi',
+  id: string,
+  decision: 'approve' | 'reject',
+  reason: string | null,
+  publicUrl: string | undefined,
+) {
+  const { name, recipients } = await decisionRecipients(trx, table, id);
+  const t = translator('id');
+  const outcome = decision === 'approve' ? 'approved' : 'rejected';
+  const why = reason ? (/[.!?]$/.test(reason) ? reason : `${reason}.`) : '';
+  const link = publicUrl ? t('registry.notify.link', { url: `${publicUrl}/registri/${table}/${id}` }) : '';
+  for (const r of recipients) {
+    await queueMessage(trx, {
+      channel: r.channel,
+      recipient: r.recipient,
+      userId: r.userId,
+      subject: t(`registry.notify.${table}.${outcome}.subject`, { name }),
+      body: t(`registry.notify.${table}.${outcome}.body`, { recipient: r.name, name, reason: why, link }),
+    });
+  }
+  return recipients.length;
+}
+
 async function transition(
   db: Db,
   ctx: RequestContext,
   table: 'umkm' | 'koperasi',
   id: string,
   action: LifecycleAction,
-  extra: { reason?: string | null } = {},
+  extra: { reason?: string | null; publicUrl?: string } = {},
 ) {
   return db.transaction().execute(async (trx) => {
     const current = await trx
@@ -598,6 +705,9 @@ async function transition(
     }
     if (action === 'reject') set.rejection_reason = extra.reason ?? null;
     await trx.updateTable(table).set(set).where('id', '=', id).execute();
+    if (action === 'approve' || action === 'reject') {
+      await notifyDecision(trx, table, id, action, extra.reason ?? null, extra.publicUrl);
+    }
     await writeAudit(trx, ctx, {
       action: `${table}.${action}`,
       entityType: table,
@@ -626,17 +736,26 @@ export async function submitUmkm(db: Db, ctx: RequestContext, id: string) {
   return getUmkm(db, ctx, id);
 }
 
-/** Dinas approves or rejects a submitted UMKM; a rejection needs a reason the owner will see. */
+export interface VerifyOptions {
+  /** The app's address (PUBLIC_URL): the message to the owner links to the profile. */
+  publicUrl?: string;
+}
+
+/**
+ * Dinas approves or rejects a submitted UMKM; a rejection needs a reason the owner will see. The
+ * owner is told by message (outbox), in the same transaction as the decision.
+ */
 export async function verifyUmkm(
   db: Db,
   ctx: RequestContext,
   id: string,
   input: { decision: 'approve' | 'reject'; reason?: string | null },
+  opts: VerifyOptions = {},
 ) {
   requireCaller(ctx);
   if (!canVerify(ctx)) throw forbidden();
   const reason = checkDecision(input);
-  await transition(db, ctx, 'umkm', id, input.decision, { reason });
+  await transition(db, ctx, 'umkm', id, input.decision, { reason, publicUrl: opts.publicUrl });
   return getUmkm(db, ctx, id);
 }
 
@@ -896,6 +1015,8 @@ export async function addUmkmPhoto(
   let small: Buffer;
   let large: Buffer;
   try {
+    // sharp (libvips) is loaded on the first photo, not in every process at start-up.
+    const { default: sharp } = await import('sharp');
     const img = sharp(file.bytes, { failOn: 'error', limitInputPixels: 40_000_000 }).rotate();
     small = await img.clone().resize({ width: PHOTO_WIDTHS.small, withoutEnlargement: true }).webp({ quality: 78 }).toBuffer();
     large = await img.clone().resize({ width: PHOTO_WIDTHS.large, withoutEnlargement: true }).webp({ quality: 80 }).toBuffer();
@@ -1088,7 +1209,8 @@ export async function listKoperasiOfficers(db: Db, ctx: RequestContext, id: stri
   return repo.listOfficers(db, id);
 }
 
-export async function updateKoperasi(db: Db, ctx: RequestContext, id: string, raw: Partial<KoperasiInput>, opts: { trx?: Trx } = {}) {
+/** Changes a koperasi (pengurus or dinas): absent = unchanged, null = cleared (KOPERASI_CLEARABLE). */
+export async function updateKoperasi(db: Db, ctx: RequestContext, id: string, raw: KoperasiPatch, opts: { trx?: Trx } = {}) {
   requireCaller(ctx);
   if (!canManageKoperasi(ctx, id)) throw notFound();
   const patch = parse(KoperasiPatch, raw);
@@ -1096,17 +1218,21 @@ export async function updateKoperasi(db: Db, ctx: RequestContext, id: string, ra
     const before = await repo.findKoperasi(trx, id);
     if (!before) throw notFound();
     await trx.selectFrom('koperasi').select('id').where('id', '=', id).forUpdate().execute();
-    throwKoperasiIssues(
-      await checkKoperasiInput(
+    // The dates as they will be (a cleared one is gone), so the RAT is checked against the real legal date.
+    const willBe = <T>(v: T | null | undefined, old: T | null) => (v !== undefined ? v : old) ?? undefined;
+    throwKoperasiIssues([
+      ...(await checkKoperasiInput(
         trx,
         {
-          ...patch,
-          legalDate: patch.legalDate ?? before.legal_date ?? undefined,
-          lastRatDate: patch.lastRatDate ?? before.last_rat_date ?? undefined,
+          kelurahanCode: patch.kelurahanCode,
+          nik: patch.nik ?? undefined,
+          legalDate: willBe(patch.legalDate, before.legal_date),
+          lastRatDate: willBe(patch.lastRatDate, before.last_rat_date),
         },
         { excludeId: id },
-      ),
-    );
+      )),
+      ...checkMapPoint(patch, before),
+    ]);
     const set: Record<string, unknown> = { updated_at: new Date() };
     const simple: [keyof KoperasiInput, string][] = [
       ['name', 'name'],
@@ -1154,16 +1280,18 @@ export async function submitKoperasi(db: Db, ctx: RequestContext, id: string) {
   return getKoperasi(db, ctx, id);
 }
 
+/** Dinas approves or rejects a submitted koperasi; its pengurus are told by message, as for a UMKM. */
 export async function verifyKoperasi(
   db: Db,
   ctx: RequestContext,
   id: string,
   input: { decision: 'approve' | 'reject'; reason?: string | null },
+  opts: VerifyOptions = {},
 ) {
   requireCaller(ctx);
   if (!canVerify(ctx)) throw forbidden();
   const reason = checkDecision(input);
-  await transition(db, ctx, 'koperasi', id, input.decision, { reason });
+  await transition(db, ctx, 'koperasi', id, input.decision, { reason, publicUrl: opts.publicUrl });
   return getKoperasi(db, ctx, id);
 }
 

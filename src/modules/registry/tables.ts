@@ -166,6 +166,16 @@ export interface KoperasiOfficersTable {
   created_at: Generated<Date>;
 }
 
+/** Exact UMKM counts per filter key, kept by triggers (migration 0006). */
+export interface UmkmCountsTable {
+  status: string;
+  kecamatan_code: string;
+  kelurahan_code: string;
+  size_class: string;
+  kbli_section: string;
+  n: bigint;
+}
+
 export interface RegistryTables {
   kbli: KbliTable;
   sentra: SentraTable;
@@ -177,4 +187,5 @@ export interface RegistryTables {
   size_class_events: SizeClassEventsTable;
   koperasi: KoperasiTable;
   koperasi_officers: KoperasiOfficersTable;
+  umkm_counts: UmkmCountsTable;
 }

@@ -247,6 +247,64 @@ describe('registry web pages', () => {
     expect(list.body).toContain('sort=name&dir=asc');
   });
 
+  it('shows the owner NIK whole only to the owner and dinas; admin sees it masked, also when comparing and editing', async () => {
+    const admin = await browserFor('Admin', [{ role: 'admin' }]);
+    const ownerNik = nik();
+    const masked = `${ownerNik.slice(0, 4)}********${ownerNik.slice(12)}`;
+    const created = await post(
+      tini,
+      '/registri/umkm/baru',
+      '/registri/umkm/baru',
+      form({ name: 'Kripik Pisang Rahasia NIK', ownerNik, ownerEmail: 'tini.nik@example.com', kelurahanCode: '35.73.04.1001' }),
+    );
+    expect(created.statusCode).toBe(303);
+    const url = created.headers.location as string;
+    const id = url.split('/').pop() as string;
+    for (const who of [tini, dinas]) {
+      const page = await get(who, url);
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain(ownerNik);
+    }
+    const adminPage = await get(admin, url);
+    expect(adminPage.statusCode).toBe(200);
+    expect(adminPage.body).toContain('Kripik Pisang Rahasia NIK');
+    expect(adminPage.body).not.toContain(ownerNik);
+    expect(adminPage.body).toContain(masked);
+
+    // The edit form neither puts the NIK nor the owner's email in an input for admin…
+    const adminEdit = await get(admin, `${url}/ubah`);
+    expect(adminEdit.statusCode).toBe(200);
+    expect(adminEdit.body).not.toContain(ownerNik);
+    expect(adminEdit.body).not.toContain('tini.nik@example.com');
+    expect(adminEdit.body).not.toContain('name="ownerNik"');
+    expect(adminEdit.body).toContain(masked);
+    expect((await get(tini, `${url}/ubah`)).body).toContain(`value="${ownerNik}"`);
+    expect((await get(dinas, `${url}/ubah`)).body).toContain(`value="${ownerNik}"`);
+    // …and saving it leaves both as they were.
+    const saved = await post(admin, `${url}/ubah`, `${url}/ubah`, {
+      name: 'Kripik Pisang Rahasia NIK',
+      ownerName: 'Tini Suryani',
+      phone: '081234567001',
+      kelurahanCode: '35.73.04.1001',
+      capital: '75000000',
+    });
+    expect(saved.statusCode).toBe(303);
+    const stored = await t.db.db
+      .selectFrom('umkm as u')
+      .innerJoin('persons as p', 'p.id', 'u.owner_id')
+      .select(['p.nik', 'p.email'])
+      .where('u.id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(stored).toEqual({ nik: ownerNik, email: 'tini.nik@example.com' });
+
+    const compareUrl = `/registri/umkm/${id}/banding/${umkmId}`;
+    const adminCompare = await get(admin, compareUrl);
+    expect(adminCompare.statusCode).toBe(200);
+    expect(adminCompare.body).not.toContain(ownerNik);
+    expect(adminCompare.body).toContain(masked);
+    expect((await get(dinas, compareUrl)).body).toContain(ownerNik);
+  });
+
   it('registers a koperasi and adds a board member with a term', async () => {
     const ketua = await browserFor('Ketua');
     const res = await post(ketua, '/registri/koperasi/baru', '/registri/koperasi/baru', {
@@ -279,5 +337,261 @@ describe('registry web pages', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('Akhir masa jabatan tidak boleh sebelum awalnya.');
     expect((await get(other, url)).statusCode).toBe(404);
+  });
+  it('offers CSV and XLSX downloads of the filtered list to everyone who may export it, and to nobody else', async () => {
+    const list = await get(dinas, '/registri/umkm?q=marning&kecamatan=35.73.01&sort=name&dir=asc&page=1');
+    expect(list.statusCode).toBe(200);
+    const csv = '/registri/umkm/ekspor?format=csv&q=marning&kecamatan=35.73.01';
+    expect(list.body).toContain(`href="${csv}">Unduh CSV</a>`);
+    expect(list.body).toContain('href="/registri/umkm/ekspor?format=xlsx&q=marning&kecamatan=35.73.01">Unduh XLSX</a>');
+    const file = await get(dinas, csv);
+    expect(file.statusCode).toBe(200);
+    expect(file.headers['content-type']).toMatch(/^text\/csv/);
+    expect(file.body).toContain('Marning Jagung Bu Tini Asli');
+    expect(file.body).not.toContain('Topeng Malangan');
+
+    const kop = await get(dinas, '/registri/koperasi?group=kelurahan_merah_putih&kecamatan=35.73.01');
+    expect(kop.body).toContain('Koperasi Kelurahan Merah Putih Jodipan');
+    expect(kop.body).toContain('href="/registri/koperasi/ekspor?format=csv&group=kelurahan_merah_putih&kecamatan=35.73.01">Unduh CSV</a>');
+    expect(kop.body).toContain(
+      'href="/registri/koperasi/ekspor?format=xlsx&group=kelurahan_merah_putih&kecamatan=35.73.01">Unduh XLSX</a>',
+    );
+
+    // An owner may export their own businesses only (export.ts): the link is there and holds just those.
+    const own = await get(tini, '/registri/umkm');
+    expect(own.body).toContain('href="/registri/umkm/ekspor?format=csv">Unduh CSV</a>');
+    const ownFile = await get(tini, '/registri/umkm/ekspor?format=csv');
+    expect(ownFile.body).toContain('Marning Jagung Bu Tini Asli');
+    expect(ownFile.body).not.toContain('Topeng Malangan Pak Karimoen');
+
+    // Someone with nothing they may list gets no links (and an anonymous visitor not even the page).
+    const warga = await browserFor('Warga', [{ role: 'warga' }]);
+    for (const url of ['/registri/umkm', '/registri/koperasi']) {
+      const page = await get(warga, url);
+      expect(page.statusCode).toBe(200);
+      expect(page.body).not.toContain('/ekspor?');
+      expect(page.body).not.toContain('Unduh CSV');
+    }
+    const empty = await get(dinas, '/registri/umkm?q=tidakadayangcocokxyz');
+    expect(empty.body).not.toContain('Unduh CSV');
+    const anonymous = await get(null, '/registri/umkm/ekspor?format=csv');
+    expect(anonymous.statusCode).toBe(302);
+    expect(anonymous.headers.location).toMatch(/^\/masuk\?next=/);
+  });
+  it('clears an optional field emptied on the UMKM edit form, keeps what the form did not send, and wants a whole map point', async () => {
+    const created = await post(
+      tini,
+      '/registri/umkm/baru',
+      '/registri/umkm/baru',
+      form({
+        name: 'Keripik Buah Bersih-bersih',
+        brandName: 'Buahku',
+        email: 'buahku@example.com',
+        ownerEmail: 'tini.buah@example.com',
+        address: 'Jl. Bunga Coklat 7',
+        website: 'https://buahku.example.com',
+        instagram: '@buahku',
+        latitude: '-7.95',
+        longitude: '112.63',
+        nib: '3573000000777',
+        workers: '3',
+        description: 'Keripik apel',
+      }),
+    );
+    expect(created.statusCode).toBe(303);
+    const url = created.headers.location as string;
+    const id = url.split('/').pop() as string;
+    const read = () =>
+      t.db.db
+        .selectFrom('umkm as u')
+        .innerJoin('persons as p', 'p.id', 'u.owner_id')
+        .select([
+          'u.brand_name',
+          'u.email',
+          'u.address',
+          'u.website',
+          'u.instagram',
+          'u.latitude',
+          'u.longitude',
+          'u.nib',
+          'u.kbli_code',
+          'u.workers',
+          'u.description',
+          'u.phone',
+          'p.email as owner_email',
+        ])
+        .where('u.id', '=', id)
+        .executeTakeFirstOrThrow();
+    expect(await read()).toMatchObject({ brand_name: 'Buahku', latitude: -7.95, nib: '3573000000777', kbli_code: '10794' });
+
+    // The form as the browser sends it: every field, the emptied ones as "".
+    const edit = await get(tini, `${url}/ubah`);
+    const sent: Record<string, string> = {};
+    for (const m of edit.body.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)) sent[m[1] as string] = m[2] as string;
+    for (const m of edit.body.matchAll(/<select[^>]*name="([^"]+)"[\s\S]*?<\/select>/g)) {
+      sent[m[1] as string] = m[0].match(/<option value="([^"]*)" selected/)?.[1] ?? '';
+    }
+    expect(sent).toMatchObject({
+      brandName: 'Buahku',
+      website: 'https://buahku.example.com',
+      kbli: '10794',
+      ownerEmail: 'tini.buah@example.com',
+    });
+    delete sent._csrf;
+    // One half of the map point alone is refused, naming the field.
+    const half = await post(tini, `${url}/ubah`, `${url}/ubah`, { ...sent, latitude: '' });
+    expect(half.statusCode).toBe(400);
+    expect(half.body).toContain('Isi lintang dan bujur, atau kosongkan keduanya.');
+    expect((await read()).latitude).toBe(-7.95);
+
+    const emptied = [
+      'brandName',
+      'email',
+      'ownerEmail',
+      'address',
+      'website',
+      'instagram',
+      'latitude',
+      'longitude',
+      'nib',
+      'kbli',
+      'workers',
+      'description',
+    ];
+    const cleared = await post(tini, `${url}/ubah`, `${url}/ubah`, { ...sent, ...Object.fromEntries(emptied.map((f) => [f, ''])) });
+    expect(cleared.statusCode).toBe(303);
+    expect(await read()).toEqual({
+      brand_name: null,
+      email: null,
+      address: null,
+      website: null,
+      instagram: null,
+      latitude: null,
+      longitude: null,
+      nib: null,
+      kbli_code: null,
+      workers: null,
+      description: null,
+      phone: '081234567001',
+      owner_email: null,
+    });
+    // A required field left empty changes nothing; a field the form did not send is kept.
+    const partial = await post(tini, `${url}/ubah`, `${url}/ubah`, { name: 'Keripik Buah Bersih', phone: '', brandName: 'Buahku Lagi' });
+    expect(partial.statusCode).toBe(303);
+    expect(await read()).toMatchObject({ brand_name: 'Buahku Lagi', phone: '081234567001', address: null });
+    const profile = await get(tini, url);
+    expect(profile.body).toContain('Keripik Buah Bersih');
+  });
+
+  it('keeps a KBLI code that is not in the common list when the edit form is saved unchanged', async () => {
+    await t.db.db
+      .insertInto('kbli')
+      .values({ code: '10799', section: 'C', title_id: 'Industri makanan lainnya (uji)', title_en: 'Other food (test)', is_common: false })
+      .onConflict((oc) => oc.column('code').doNothing())
+      .execute();
+    const created = await post(tini, '/registri/umkm/baru', '/registri/umkm/baru', form({ name: 'Kode Langka Bu Tini', kbli: '10799' }));
+    expect(created.statusCode).toBe(303);
+    const url = created.headers.location as string;
+    const edit = await get(tini, `${url}/ubah`);
+    expect(edit.body).toContain('<option value="10799" selected>');
+    const saved = await post(tini, `${url}/ubah`, `${url}/ubah`, form({ name: 'Kode Langka Bu Tini', kbli: '10799', ownerNik: '' }));
+    expect(saved.statusCode).toBe(303);
+    const row = await t.db.db
+      .selectFrom('umkm')
+      .select('kbli_code')
+      .where('id', '=', url.split('/').pop() as string)
+      .executeTakeFirstOrThrow();
+    expect(row.kbli_code).toBe('10799');
+  });
+
+  it('clears an optional field emptied on the koperasi edit form', async () => {
+    const ketua = await browserFor('Ketua Bersih');
+    const res = await post(ketua, '/registri/koperasi/baru', '/registri/koperasi/baru', {
+      name: 'Koperasi Pemuda Bersih',
+      type: 'konsumen',
+      group: 'pemuda',
+      kelurahanCode: '35.73.01.1011',
+      fiscalYearStartMonth: '7',
+      legalNumber: 'AHU-0009.AH.01.26',
+      legalDate: '2019-01-02',
+      address: 'Jl. Kertanegara 1',
+      phone: '081234500099',
+      email: 'kopem@example.com',
+      memberCount: '40',
+      latitude: '-7.97',
+      longitude: '112.62',
+    });
+    expect(res.statusCode).toBe(303);
+    const url = res.headers.location as string;
+    const id = url.split('/').pop() as string;
+    const saved = await post(ketua, `${url}/ubah`, `${url}/ubah`, {
+      name: 'Koperasi Pemuda Bersih',
+      type: 'konsumen',
+      group: 'pemuda',
+      kelurahanCode: '35.73.01.1011',
+      fiscalYearStartMonth: '',
+      legalNumber: '',
+      legalDate: '',
+      address: '',
+      phone: '',
+      email: '',
+      memberCount: '',
+      latitude: '',
+      longitude: '',
+      lastRatDate: '',
+    });
+    expect(saved.statusCode).toBe(303);
+    const row = await t.db.db
+      .selectFrom('koperasi')
+      .select([
+        'legal_number',
+        'legal_date',
+        'address',
+        'phone',
+        'email',
+        'member_count',
+        'latitude',
+        'longitude',
+        'fiscal_year_start_month',
+      ])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({
+      legal_number: null,
+      legal_date: null,
+      address: null,
+      phone: null,
+      email: null,
+      member_count: null,
+      latitude: null,
+      longitude: null,
+      fiscal_year_start_month: 7,
+    });
+  });
+  it('lets every registry form with typed or required inputs reach the server (novalidate), so its inline errors show', async () => {
+    const umkmNew = await get(tini, '/registri/umkm/baru');
+    expect(umkmNew.body).toMatch(/<form method="post" action="\/registri\/umkm\/baru" class="form" novalidate>/);
+    expect(umkmNew.body).toContain('type="email"');
+    const umkmEdit = await get(tini, `/registri/umkm/${umkmId}/ubah`);
+    expect(umkmEdit.body).toMatch(new RegExp(`<form method="post" action="/registri/umkm/${umkmId}/ubah" class="form" novalidate>`));
+    expect((await get(tini, '/registri/koperasi/baru')).body).toMatch(
+      /<form method="post" action="\/registri\/koperasi\/baru" class="form" novalidate>/,
+    );
+    const profile = await get(tini, `/registri/umkm/${umkmId}`);
+    expect(profile.body).toMatch(/<form[^>]*action="\/registri\/umkm\/[^"]+\/dokumen"[^>]*novalidate>/);
+    // A board member without a name comes back with the server's message next to the field.
+    const ketua = await browserFor('Ketua Novalidate');
+    const kop = await post(ketua, '/registri/koperasi/baru', '/registri/koperasi/baru', {
+      name: 'Koperasi Tanpa Validasi Peramban',
+      type: 'jasa',
+      group: 'umum',
+      kelurahanCode: '35.73.01.1011',
+    });
+    const url = kop.headers.location as string;
+    const page = await get(ketua, url);
+    expect(page.body).toMatch(/<form[^>]*action="\/registri\/koperasi\/[^"]+\/pengurus"[^>]*novalidate>/);
+    const noName = await post(ketua, url, `${url}/pengurus`, { name: '', position: 'Ketua', role: 'pengurus' });
+    expect(noName.statusCode).toBe(400);
+    expect(noName.body).toContain('Wajib diisi.');
   });
 });

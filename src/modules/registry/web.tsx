@@ -5,9 +5,19 @@ import type { FileStorage } from '../../platform/storage.js';
 import { validate } from '../../platform/validation.js';
 import { type FormErrors, formErrors } from '../../platform/web/page.js';
 import { listKelurahanGrouped } from '../regions/service.js';
-import type { DocumentKind } from './domain.js';
+import { type DocumentKind, maskNik } from './domain.js';
+import { exportLinks } from './export.js';
 import { multipartFromBody, multipartPreValidation } from './multipart.js';
-import { KoperasiInput, KoperasiPatch, ListQuery, type OfficerInput, UmkmInput, UmkmPatch } from './schemas.js';
+import {
+  KOPERASI_CLEARABLE,
+  KoperasiInput,
+  KoperasiPatch,
+  ListQuery,
+  type OfficerInput,
+  UMKM_CLEARABLE,
+  UmkmInput,
+  UmkmPatch,
+} from './schemas.js';
 import * as svc from './service.js';
 import { KoperasiFormPage, KoperasiListPage, KoperasiProfilePage, RegistryHubPage } from './views/koperasi.js';
 import { e, type FormValues } from './views/ui.js';
@@ -17,8 +27,16 @@ const UMKM_FIELDS = Object.keys(UmkmInput.properties);
 const KOPERASI_FIELDS = Object.keys(KoperasiInput.properties);
 const BOOLEAN_FIELDS = new Set(['showWhatsapp', 'syariah']);
 
-/** Form strings → input object: trimmed, empty fields left out, checkboxes as booleans. */
-function formToInput(body: Record<string, unknown>, fields: string[], opts: { booleansFalse?: boolean } = {}) {
+/**
+ * Form strings → input object: trimmed, checkboxes as booleans. An empty field is left out —
+ * except, on an edit form, a `clearable` field the user emptied: that becomes null (clear it).
+ * A field the form did not send at all is always left out (unchanged).
+ */
+function formToInput(
+  body: Record<string, unknown>,
+  fields: string[],
+  opts: { booleansFalse?: boolean; clearable?: readonly string[] } = {},
+) {
   const out: Record<string, unknown> = {};
   for (const f of fields) {
     const v = body[f];
@@ -30,6 +48,7 @@ function formToInput(body: Record<string, unknown>, fields: string[], opts: { bo
     if (typeof v !== 'string') continue;
     const s = v.trim();
     if (s !== '') out[f] = s;
+    else if (opts.clearable?.includes(f)) out[f] = null;
   }
   return out;
 }
@@ -44,10 +63,12 @@ function requireLogin(req: FastifyRequest) {
   if (!req.ctx.user) throw unauthorized();
 }
 
-function umkmValues(u: svc.UmkmRow): FormValues {
-  const j = svc.toUmkmJson(u, { showNik: true });
+/** The edit form's values; without `showNik` the owner's NIK and email are left out (admin never sees them). */
+function umkmValues(u: svc.UmkmRow, showNik: boolean): FormValues {
+  const j = svc.toUmkmJson(u, { showNik });
   const v: FormValues = {};
   for (const f of UMKM_FIELDS) {
+    if (!showNik && (f === 'ownerNik' || f === 'ownerEmail')) continue;
     const x = (j as Record<string, unknown>)[f];
     if (x !== null && x !== undefined) v[f] = String(x);
   }
@@ -74,6 +95,15 @@ function queryOf(req: FastifyRequest): { query: ListQuery; raw: Record<string, s
   const kept = Object.fromEntries(Object.entries(raw).filter(([k]) => !bad.has(k)));
   const again = validate(ListQuery, kept);
   return { query: again.ok ? again.value : {}, raw: kept };
+}
+
+/**
+ * The KBLI select lists the common codes. A profile's code that is not among them is added, so an
+ * edit form never shows "none" for it — which, since an emptied field clears it, would erase it.
+ */
+function withCurrentKbli(c: Choices, code: string | undefined): Choices {
+  if (!code || c.kbli.some((g) => g.options.some((o) => o.value === code))) return c;
+  return { ...c, kbli: [{ label: code, options: [{ value: code, label: code }] }, ...c.kbli] };
 }
 
 export async function registryWeb(app: FastifyInstance, storage: FileStorage) {
@@ -148,6 +178,7 @@ export async function registryWeb(app: FastifyInstance, storage: FileStorage) {
         query={raw}
         choices={await choices(req.ctx.locale)}
         staff={svc.isStaff(req.ctx)}
+        exportLinks={exportLinks(req.ctx, 'umkm', raw)}
       />,
     );
   });
@@ -161,6 +192,7 @@ export async function registryWeb(app: FastifyInstance, storage: FileStorage) {
     values: FormValues,
     errors: FormErrors,
     duplicates?: svc.PossibleDuplicate[],
+    maskedNik?: string,
   ) =>
     html(
       reply,
@@ -171,10 +203,11 @@ export async function registryWeb(app: FastifyInstance, storage: FileStorage) {
         action={action}
         values={values}
         errors={errors}
-        choices={await choices(req.ctx.locale)}
+        choices={withCurrentKbli(await choices(req.ctx.locale), values.kbli)}
         duplicates={duplicates}
         staff={svc.isStaff(req.ctx)}
         ownIds={organizationsFor(req.ctx, 'pelaku_umkm')}
+        maskedNik={maskedNik}
       />,
     );
 
@@ -238,7 +271,7 @@ export async function registryWeb(app: FastifyInstance, storage: FileStorage) {
       <UmkmProfilePage
         page={req.page(reply)}
         profile={p}
-        perms={{ canManage: svc.canManageUmkm(req.ctx, id), canVerify: svc.canVerify(req.ctx) }}
+        perms={{ canManage: svc.canManageUmkm(req.ctx, id), canVerify: svc.canVerify(req.ctx), showNik: svc.showNikFor(req.ctx, id) }}
         {...extra}
       />,
     );
@@ -253,21 +286,33 @@ export async function registryWeb(app: FastifyInstance, storage: FileStorage) {
     requireLogin(req);
     const id = (req.params as { id: string }).id;
     const row = await svc.getUmkm(db(), req.ctx, id);
-    return umkmForm(req, reply, 200, 'edit', `/registri/umkm/${id}/ubah`, umkmValues(row), {});
+    const showNik = svc.showNikFor(req.ctx, id);
+    return umkmForm(
+      req,
+      reply,
+      200,
+      'edit',
+      `/registri/umkm/${id}/ubah`,
+      umkmValues(row, showNik),
+      {},
+      undefined,
+      showNik ? undefined : maskNik(row.owner_nik),
+    );
   });
 
   app.post('/registri/umkm/:id/ubah', { schema: { hide: true } }, async (req, reply) => {
     requireLogin(req);
     const id = (req.params as { id: string }).id;
-    await svc.getUmkm(db(), req.ctx, id);
+    const current = await svc.getUmkm(db(), req.ctx, id);
+    const maskedNik = svc.showNikFor(req.ctx, id) ? undefined : maskNik(current.owner_nik);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const values = formValues(body);
     const action = `/registri/umkm/${id}/ubah`;
-    const v = validate(UmkmPatch, formToInput(body, UMKM_FIELDS, { booleansFalse: true }));
-    if (!v.ok) return umkmForm(req, reply, 400, 'edit', action, values, formErrors(req.ctx.t, v.issues));
+    const v = validate(UmkmPatch, formToInput(body, UMKM_FIELDS, { booleansFalse: true, clearable: UMKM_CLEARABLE }));
+    if (!v.ok) return umkmForm(req, reply, 400, 'edit', action, values, formErrors(req.ctx.t, v.issues), undefined, maskedNik);
     const r = await withFormErrors(
       () => svc.updateUmkm(db(), req.ctx, id, v.value),
-      (status, errors) => umkmForm(req, reply, status, 'edit', action, values, errors),
+      (status, errors) => umkmForm(req, reply, status, 'edit', action, values, errors, undefined, maskedNik),
       req.ctx.t,
     );
     if (!r.ok) return r.sent;
@@ -307,7 +352,7 @@ export async function registryWeb(app: FastifyInstance, storage: FileStorage) {
     const decision = body.decision === 'reject' ? 'reject' : 'approve';
     const reason = typeof body.reason === 'string' ? body.reason : undefined;
     try {
-      await svc.verifyUmkm(db(), req.ctx, id, { decision, reason });
+      await svc.verifyUmkm(db(), req.ctx, id, { decision, reason }, { publicUrl: app.deps.config.publicUrl });
     } catch (err) {
       if (err instanceof AppError && err.code === 'validation_failed')
         return profile(req, reply, id, 400, { verifyErrors: formErrors(req.ctx.t, err.fields) });
@@ -369,7 +414,7 @@ export async function registryWeb(app: FastifyInstance, storage: FileStorage) {
     const p = req.params as { id: string; otherId: string };
     if (!svc.isStaff(req.ctx)) throw new AppError('forbidden', 'error.forbidden');
     const [a, b] = [await svc.getUmkm(db(), req.ctx, p.id), await svc.getUmkm(db(), req.ctx, p.otherId)];
-    return html(reply, 200, <ComparePage page={req.page(reply)} a={a} b={b} />);
+    return html(reply, 200, <ComparePage page={req.page(reply)} a={a} b={b} showNik={(umkmId) => svc.showNikFor(req.ctx, umkmId)} />);
   });
 
   app.post(
@@ -471,6 +516,7 @@ export async function registryWeb(app: FastifyInstance, storage: FileStorage) {
         query={raw}
         choices={await choices(req.ctx.locale)}
         staff={svc.isStaff(req.ctx)}
+        exportLinks={exportLinks(req.ctx, 'koperasi', raw)}
       />,
     );
   });
@@ -566,7 +612,7 @@ export async function registryWeb(app: FastifyInstance, storage: FileStorage) {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const values = formValues(body);
     const action = `/registri/koperasi/${id}/ubah`;
-    const v = validate(KoperasiPatch, formToInput(body, KOPERASI_FIELDS, { booleansFalse: true }));
+    const v = validate(KoperasiPatch, formToInput(body, KOPERASI_FIELDS, { booleansFalse: true, clearable: KOPERASI_CLEARABLE }));
     if (!v.ok) return kopForm(req, reply, 400, 'edit', action, values, formErrors(req.ctx.t, v.issues));
     const r = await withFormErrors(
       () => svc.updateKoperasi(db(), req.ctx, id, v.value),
@@ -590,7 +636,13 @@ export async function registryWeb(app: FastifyInstance, storage: FileStorage) {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const decision = body.decision === 'reject' ? 'reject' : 'approve';
     try {
-      await svc.verifyKoperasi(db(), req.ctx, id, { decision, reason: typeof body.reason === 'string' ? body.reason : undefined });
+      await svc.verifyKoperasi(
+        db(),
+        req.ctx,
+        id,
+        { decision, reason: typeof body.reason === 'string' ? body.reason : undefined },
+        { publicUrl: app.deps.config.publicUrl },
+      );
     } catch (err) {
       if (err instanceof AppError && err.code === 'validation_failed')
         return kopProfile(req, reply, id, 400, { verifyErrors: formErrors(req.ctx.t, err.fields) });

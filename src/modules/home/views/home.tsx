@@ -2,7 +2,7 @@ import type { MessageKey } from '../../../platform/i18n/index.js';
 import { Badge, formatNumber, LinkButton } from '../../../platform/web/components.js';
 import { Layout } from '../../../platform/web/layout.js';
 import type { PageContext } from '../../../platform/web/page.js';
-import type { RegionCounts } from '../repository.js';
+import type { RegionCounts } from '../../regions/service.js';
 
 /** Small stroke icons (24×24), decorative only. */
 const ICONS = {
@@ -48,11 +48,15 @@ const ROLES: { key: string; icon: keyof typeof ICONS }[] = [
   { key: 'admin', icon: 'shield' },
 ];
 
-/** What exists today and what does not yet — keep in step with the modules that have landed. */
-const FEATURES: { key: string; icon: keyof typeof ICONS; available: boolean }[] = [
+/**
+ * What exists today and what does not yet — keep in step with the modules that have landed.
+ * An available feature with a page of its own links to it (`href`).
+ */
+const FEATURES: { key: string; icon: keyof typeof ICONS; available: boolean; href?: string }[] = [
   { key: 'accounts', icon: 'key', available: true },
   { key: 'regions', icon: 'map', available: true },
-  { key: 'registry', icon: 'list', available: false },
+  { key: 'registry', icon: 'list', available: true, href: '/registri' },
+  { key: 'directory', icon: 'store', available: true, href: '/direktori' },
   { key: 'marketplace', icon: 'bag', available: false },
   { key: 'koperasi', icon: 'book', available: false },
   { key: 'mentoring', icon: 'mentor', available: false },
@@ -157,7 +161,9 @@ export function HomePage({ page, regions }: { page: PageContext; regions: Region
                 ) : (
                   <Badge tone="neutral">{t('home.features.soon')}</Badge>
                 )}
-                <h3>{t(k(`home.feature.${f.key}.title`))}</h3>
+                <h3>
+                  {f.available && f.href ? <a href={f.href}>{t(k(`home.feature.${f.key}.title`))}</a> : t(k(`home.feature.${f.key}.title`))}
+                </h3>
                 <p>{t(k(`home.feature.${f.key}.body`))}</p>
               </div>
             </li>

@@ -18,8 +18,8 @@ import {
   SortHeader,
   StatusBadge,
 } from './ui.js';
-import type { Choices } from './umkm.js';
-import { VerifyForm } from './umkm.js';
+import type { Choices, ExportLinkHrefs } from './umkm.js';
+import { ExportLinks, VerifyForm } from './umkm.js';
 
 const typeOptions = (t: PageContext['t']) => KOPERASI_TYPES.map((v) => ({ value: v, label: t(`registry.kopType.${v}` as MessageKey) }));
 const groupOptions = (t: PageContext['t']) => KOPERASI_GROUPS.map((v) => ({ value: v, label: t(`registry.kopGroup.${v}` as MessageKey) }));
@@ -31,6 +31,8 @@ export function KoperasiListPage(p: {
   query: Record<string, string | undefined>;
   choices: Choices;
   staff: boolean;
+  /** Export links carrying the current filters, for those who may export. */
+  exportLinks?: ExportLinkHrefs;
 }) {
   const { t } = p.page;
   const base = '/registri/koperasi';
@@ -102,6 +104,7 @@ export function KoperasiListPage(p: {
         </div>
       ) : (
         <>
+          <ExportLinks page={p.page} links={p.exportLinks} total={p.result.total} />
           <div class="table-wrap">
             <table class="data-table">
               <thead>
@@ -348,7 +351,7 @@ export function KoperasiProfilePage(p: {
           </table>
         )}
         {p.perms.canManage ? (
-          <form method="post" action={`/registri/koperasi/${k.id}/pengurus`} class="form form-inline">
+          <form method="post" action={`/registri/koperasi/${k.id}/pengurus`} class="form form-inline" novalidate>
             <Csrf page={p.page} />
             <h3>{t('registry.officers.add')}</h3>
             <Field name="name" label={t('registry.officers.name')} values={p.officerValues ?? {}} errors={p.officerErrors ?? {}} required />

@@ -1,7 +1,7 @@
 import type { MessageKey } from '../../../platform/i18n/index.js';
 import { Layout } from '../../../platform/web/layout.js';
 import type { FormErrors, PageContext } from '../../../platform/web/page.js';
-import { DOCUMENT_KINDS, SIZE_CLASSES, UMKM_STATUSES } from '../domain.js';
+import { DOCUMENT_KINDS, maskNik, SIZE_CLASSES, UMKM_STATUSES } from '../domain.js';
 import type { DocumentRow, PhotoRow, UmkmRow } from '../repository.js';
 import type { PossibleDuplicate, UmkmProfile } from '../service.js';
 import {
@@ -30,12 +30,35 @@ export interface Choices {
   sentra: { value: string; label: string }[];
 }
 
+export interface ExportLinkHrefs {
+  csv: string;
+  xlsx: string;
+}
+
+/** "Unduh CSV" / "Unduh XLSX": the list as it is filtered now (nothing when there is nothing to download). */
+export function ExportLinks(p: { page: PageContext; links?: ExportLinkHrefs; total: number }) {
+  if (!p.links || p.total === 0) return '';
+  const { t } = p.page;
+  return (
+    <p class="export-links">
+      <a class="btn btn-secondary btn-small" href={p.links.csv}>
+        {t('registryExtra.export.csv')}
+      </a>{' '}
+      <a class="btn btn-secondary btn-small" href={p.links.xlsx}>
+        {t('registryExtra.export.xlsx')}
+      </a>
+    </p>
+  );
+}
+
 export function UmkmListPage(p: {
   page: PageContext;
   result: { items: UmkmRow[]; total: number; page: number; pageSize: number };
   query: Record<string, string | undefined>;
   choices: Choices;
   staff: boolean;
+  /** Export links carrying the current filters, for those who may export. */
+  exportLinks?: ExportLinkHrefs;
 }) {
   const { t } = p.page;
   const base = '/registri/umkm';
@@ -125,6 +148,7 @@ export function UmkmListPage(p: {
               total: p.result.total,
             })}
           </p>
+          <ExportLinks page={p.page} links={p.exportLinks} total={p.result.total} />
           <div class="table-wrap">
             <table class="data-table">
               <thead>
@@ -180,6 +204,11 @@ export function UmkmFormPage(p: {
   duplicates?: PossibleDuplicate[];
   staff: boolean;
   ownIds: string[];
+  /**
+   * Set when the caller may change this UMKM but not see the owner's NIK (admin): the NIK is
+   * shown masked instead of the NIK and owner-email inputs, which are then left unchanged.
+   */
+  maskedNik?: string;
 }) {
   const { t } = p.page;
   const title = p.mode === 'create' ? t('registry.umkm.new') : t('registry.umkm.edit');
@@ -250,8 +279,14 @@ export function UmkmFormPage(p: {
         <fieldset>
           <legend>{t('registry.section.owner')}</legend>
           {f('ownerName', { required: true, autocomplete: 'name' })}
-          {f('ownerNik', { required: true, inputmode: 'numeric', hint: t('registry.hint.nik') })}
-          {f('ownerEmail', { type: 'email', autocomplete: 'email' })}
+          {p.maskedNik === undefined ? (
+            <>
+              {f('ownerNik', { required: true, inputmode: 'numeric', hint: t('registry.hint.nik') })}
+              {f('ownerEmail', { type: 'email', autocomplete: 'email' })}
+            </>
+          ) : (
+            <Dl rows={[[t('registry.field.ownerNik'), e(p.maskedNik)]]} />
+          )}
         </fieldset>
         <fieldset>
           <legend>{t('registry.section.location')}</legend>
@@ -293,6 +328,8 @@ export function UmkmFormPage(p: {
 export interface ProfilePermissions {
   canManage: boolean;
   canVerify: boolean;
+  /** The owner's NIK whole (the owner and dinas) or masked (anyone else, admin included). */
+  showNik: boolean;
 }
 
 function DocumentsSection(p: {
@@ -355,7 +392,7 @@ function DocumentsSection(p: {
         </div>
       )}
       {p.canManage ? (
-        <form method="post" action={`/registri/umkm/${p.umkmId}/dokumen`} enctype="multipart/form-data" class="form form-inline">
+        <form method="post" action={`/registri/umkm/${p.umkmId}/dokumen`} enctype="multipart/form-data" class="form form-inline" novalidate>
           <Csrf page={p.page} />
           <h3>{t('registry.docs.add')}</h3>
           <SelectField
@@ -526,7 +563,7 @@ export function UmkmProfilePage(p: {
           rows={[
             [t('registry.field.brandName'), e(u.brand_name ?? '—')],
             [t('registry.field.ownerName'), e(u.owner_name)],
-            [t('registry.field.ownerNik'), e(u.owner_nik)],
+            [t('registry.field.ownerNik'), e(p.perms.showNik ? u.owner_nik : maskNik(u.owner_nik))],
             [t('registry.field.nib'), e(u.nib ?? '—')],
             [t('registry.field.kbli'), u.kbli_code ? e(`${u.kbli_code} — ${locale === 'en' ? u.kbli_title_en : u.kbli_title_id}`) : '—'],
             [t('registry.field.sentraId'), e(u.sentra_name ?? '—')],
@@ -661,13 +698,13 @@ export function ConfirmPage(p: {
 }
 
 /** Dinas: two UMKM side by side to judge a possible double registration. */
-export function ComparePage(p: { page: PageContext; a: UmkmRow; b: UmkmRow }) {
+export function ComparePage(p: { page: PageContext; a: UmkmRow; b: UmkmRow; showNik: (umkmId: string) => boolean }) {
   const { t } = p.page;
   const rows: [string, (u: UmkmRow) => string][] = [
     [t('registry.field.name'), (u) => u.name],
     [t('registry.field.brandName'), (u) => u.brand_name ?? '—'],
     [t('registry.field.ownerName'), (u) => u.owner_name],
-    [t('registry.field.ownerNik'), (u) => u.owner_nik],
+    [t('registry.field.ownerNik'), (u) => (p.showNik(u.id) ? u.owner_nik : maskNik(u.owner_nik))],
     [t('registry.field.nib'), (u) => u.nib ?? '—'],
     [t('registry.field.phone'), (u) => u.phone],
     [t('registry.field.address'), (u) => u.address ?? '—'],
