@@ -26,6 +26,7 @@ import { type MessageKey, type Translate, translator } from '../../platform/i18n
 import { enqueueJob } from '../../platform/jobs/queue.js';
 import type { JobRunner } from '../../platform/jobs/runner.js';
 import { validate } from '../../platform/validation.js';
+import { formatRupiah } from '../../platform/web/components.js';
 import { classify, latestFullYearSales, maskNik, type SizeBasis } from './domain.js';
 import { KoperasiInput, UmkmInput } from './schemas.js';
 import { canVerify, todayWib } from './service.js';
@@ -463,10 +464,6 @@ export function rejectedRowCount(problems: ImportProblem[]) {
 // ---------------------------------------------------------------------------------------------
 // Writing (multi-row inserts; always inside the caller's transaction)
 
-function rupiah(n: bigint) {
-  return `Rp${n.toLocaleString('id-ID')}`;
-}
-
 /** The size class as the registry decides it: the latest full year's sales, else capital. */
 export function decideClass(capital: bigint, history: { year: number; amount: bigint }[], today: string) {
   const latest = latestFullYearSales(history, Number(today.slice(0, 4)));
@@ -476,8 +473,8 @@ export function decideClass(capital: bigint, history: { year: number; amount: bi
 
 function evidence(basis: SizeBasis, year: number | null) {
   return basis.basis === 'sales'
-    ? `Penjualan tahun ${year} ${rupiah(basis.amount)}`
-    : `Modal usaha ${rupiah(basis.amount)} saat pendaftaran`;
+    ? `Penjualan tahun ${year} ${formatRupiah(basis.amount)}`
+    : `Modal usaha ${formatRupiah(basis.amount)} saat pendaftaran`;
 }
 
 const jsonText = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));

@@ -8,6 +8,7 @@ import { translator } from '../../platform/i18n/index.js';
 import { queueMessage } from '../../platform/messages/outbox.js';
 import { type FileStorage, newFileKey, sniffFileType } from '../../platform/storage.js';
 import { parse, validate } from '../../platform/validation.js';
+import { formatRupiah } from '../../platform/web/components.js';
 import {
   classChange,
   classify,
@@ -72,10 +73,6 @@ function inTrx<T>(db: Db, trx: Trx | undefined, fn: (trx: Trx) => Promise<T>): P
 /** Today's calendar date in Kota Malang (WIB, UTC+7). */
 export function todayWib(now = new Date()): string {
   return new Date(now.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
-}
-
-function rupiah(n: bigint) {
-  return `Rp${n.toLocaleString('id-ID')}`;
 }
 
 /** Amounts leave the API as JSON integers; refuse to round one silently. */
@@ -272,8 +269,10 @@ async function findOrCreatePerson(trx: Trx, p: { name: string; nik: string; phon
 }
 
 function evidenceText(basis: SizeBasis, atRegistration: boolean, year: number | null) {
-  if (basis.basis === 'sales') return `Penjualan tahun ${year} ${rupiah(basis.amount)}`;
-  return atRegistration ? `Modal usaha ${rupiah(basis.amount)} saat pendaftaran` : `Modal usaha ${rupiah(basis.amount)} (perubahan data)`;
+  if (basis.basis === 'sales') return `Penjualan tahun ${year} ${formatRupiah(basis.amount)}`;
+  return atRegistration
+    ? `Modal usaha ${formatRupiah(basis.amount)} saat pendaftaran`
+    : `Modal usaha ${formatRupiah(basis.amount)} (perubahan data)`;
 }
 
 /** The class from capital and the latest full year's sales, with the year that decided it. */

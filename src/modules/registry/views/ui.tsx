@@ -1,5 +1,6 @@
 import { escapeHtml } from '@kitajs/html';
 import type { MessageKey, Translate } from '../../../platform/i18n/index.js';
+import { formatRupiah as platformRupiah } from '../../../platform/web/components.js';
 import type { FormErrors, PageContext } from '../../../platform/web/page.js';
 
 /** Small form and display pieces for the registry pages (every user value is escaped). */
@@ -201,7 +202,7 @@ export function ErrorSummary({ t, errors }: { t: Translate; errors: FormErrors }
 
 export function formatRupiah(amount: bigint | number | null | undefined) {
   if (amount === null || amount === undefined) return '—';
-  return `Rp${BigInt(amount).toLocaleString('id-ID')}`;
+  return platformRupiah(amount);
 }
 
 export function formatDate(d: Date | string | null | undefined, locale: string) {
