@@ -269,7 +269,7 @@ export function makeDirectory(db: Db, ttlSeconds: number) {
 
 export async function findPublicUmkm(db: Db, id: string) {
   const row = await repo.findUmkm(db, id);
-  if (!row || row.status !== 'verified') throw notFound();
+  if (row?.status !== 'verified') throw notFound();
   const photos = await repo.listPhotos(db, id);
   return {
     ...publicUmkm(row, photos[0] ?? null),
@@ -280,7 +280,7 @@ export async function findPublicUmkm(db: Db, id: string) {
 
 export async function findPublicKoperasi(db: Db, id: string) {
   const row = await repo.findKoperasi(db, id);
-  if (!row || row.status !== 'verified') throw notFound();
+  if (row?.status !== 'verified') throw notFound();
   return publicKoperasi(row);
 }
 
