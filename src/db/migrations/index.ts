@@ -4,6 +4,7 @@ import * as m0003 from './0003_registry.js';
 import * as m0004 from './0004_registry_import.js';
 import * as m0005 from './0005_books.js';
 import * as m0006 from './0006_registry_counts.js';
+import * as m0008 from './0008_books_yearend.js';
 
 /** Ordered list of migrations. Add new files at the end; never edit or reorder landed ones. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0004_registry_import': m0004,
   '0005_books': m0005,
   '0006_registry_counts': m0006,
+  '0008_books_yearend': m0008,
 };
 
 export const migrationProvider: MigrationProvider = {

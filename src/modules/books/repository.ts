@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.js';
 import type { AccountTemplate, SavingsKind } from './domain.js';
@@ -552,28 +553,33 @@ export async function insertEntry(
   },
   lines: LineInsert[],
 ) {
-  const e = await db
-    .insertInto('books_journal_entries')
-    .values({
-      koperasi_id: row.koperasiId,
-      number: row.number,
-      entry_date: row.date,
-      memo: row.memo,
-      source_type: row.sourceType,
-      source_id: row.sourceId,
-      status: row.status,
-      created_by: row.createdBy,
-      approved_by: row.approvedBy,
-      approved_at: row.approvedBy ? new Date() : null,
-      reversal_of: row.reversalOf ?? null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  // One statement (a data-modifying CTE) for the entry and its lines: the caller holds the journal
+  // number lock from nextNumber until commit, so every round trip saved here shortens that lock.
+  const id = randomUUID();
+  const entry = {
+    id,
+    koperasi_id: row.koperasiId,
+    number: row.number,
+    entry_date: row.date,
+    memo: row.memo,
+    source_type: row.sourceType,
+    source_id: row.sourceId,
+    status: row.status,
+    created_by: row.createdBy,
+    approved_by: row.approvedBy,
+    approved_at: row.approvedBy ? new Date() : null,
+    reversal_of: row.reversalOf ?? null,
+  };
+  if (lines.length === 0) {
+    await db.insertInto('books_journal_entries').values(entry).execute();
+    return id;
+  }
   await db
+    .with('e', (qb) => qb.insertInto('books_journal_entries').values(entry))
     .insertInto('books_journal_lines')
     .values(
       lines.map((l) => ({
-        entry_id: e.id,
+        entry_id: id,
         koperasi_id: row.koperasiId,
         account_id: l.accountId,
         entry_date: row.date,
@@ -584,7 +590,7 @@ export async function insertEntry(
       })),
     )
     .execute();
-  return e.id;
+  return id;
 }
 
 const ENTRY_COLUMNS = [
@@ -682,6 +688,21 @@ export async function setReversedBy(db: Exec, entryId: string, reversalId: strin
  * beginning). One index-only range scan per account on books_lines_account_date_idx.
  */
 export async function accountTotals(db: Exec, koperasiId: string, from: string | null, to: string) {
+  // The planner estimates every account at the average line count of the busiest ones, so on a large
+  // ledger the plan's cost passes jit_above_cost and PostgreSQL JIT-compiles it: 200–250 ms of LLVM
+  // work per report on 2.4M lines (bench/books.ts, EXPLAIN ANALYZE), more than the scan saves.
+  // JIT is switched off for this query only (SET LOCAL, so inside a transaction).
+  if (db.isTransaction) {
+    await sql`set local jit = off`.execute(db);
+    return accountTotalsQuery(db, koperasiId, from, to);
+  }
+  return db.transaction().execute(async (trx) => {
+    await sql`set local jit = off`.execute(trx);
+    return accountTotalsQuery(trx, koperasiId, from, to);
+  });
+}
+
+async function accountTotalsQuery(db: Exec, koperasiId: string, from: string | null, to: string) {
   const fromCond = from === null ? sql<SqlBool>`true` : sql<SqlBool>`l.entry_date >= ${from}`;
   const r = await sql<{
     id: string;
@@ -703,6 +724,22 @@ export async function accountTotals(db: Exec, koperasiId: string, from: string |
      where a.koperasi_id = ${koperasiId} and not a.is_header
      order by a.code`.execute(db);
   return r.rows;
+}
+
+/**
+ * Totals per account of the year-end closing entries dated in from..to (they zero income and
+ * expense into SHU tahun berjalan; an income statement of a closed year leaves them out).
+ */
+export async function closingTotals(db: Exec, koperasiId: string, from: string, to: string) {
+  return db
+    .selectFrom('books_journal_lines as l')
+    .innerJoin('books_years as y', 'y.closing_entry_id', 'l.entry_id')
+    .select(['l.account_id', sql<bigint>`sum(l.debit)::bigint`.as('debit'), sql<bigint>`sum(l.credit)::bigint`.as('credit')])
+    .where('y.koperasi_id', '=', koperasiId)
+    .where('l.entry_date', '>=', from)
+    .where('l.entry_date', '<=', to)
+    .groupBy('l.account_id')
+    .execute();
 }
 
 export async function ledgerLines(db: Exec, accountId: string, from: string, to: string, limit: number) {

@@ -277,6 +277,15 @@ interface PostLine {
 async function requireOpenPeriod(trx: Trx, koperasiId: string, date: string) {
   const period = periodOf(date);
   if ((await repo.lockPeriod(trx, koperasiId, period, 'share')) === 'closed') throw conflict('books.periodClosed', { period });
+  // A closed fiscal year (yearend.ts) stays closed even if one of its months is reopened.
+  const closedYear = await trx
+    .selectFrom('books_years')
+    .select('year')
+    .where('koperasi_id', '=', koperasiId)
+    .where('start_date', '<=', date)
+    .where('end_date', '>=', date)
+    .executeTakeFirst();
+  if (closedYear) throw conflict('books.yearClosed', { year: closedYear.year });
 }
 
 /**
@@ -981,7 +990,13 @@ export async function incomeStatementReport(db: Db, ctx: RequestContext, koperas
   requireRead(ctx, koperasiId);
   checkRange(from, to);
   if (!(await settingsForRead(db, koperasiId))) return { from, to, ...incomeStatement([]) };
-  const s = incomeStatement(asBalances(await repo.accountTotals(db, koperasiId, from, to)));
+  // The result of a closed year is still reported: its closing entry is left out.
+  const closing = new Map((await repo.closingTotals(db, koperasiId, from, to)).map((c) => [c.account_id, c]));
+  const rows = (await repo.accountTotals(db, koperasiId, from, to)).map((r) => {
+    const c = closing.get(r.id);
+    return c ? { ...r, debit: BigInt(r.debit) - BigInt(c.debit), credit: BigInt(r.credit) - BigInt(c.credit) } : r;
+  });
+  const s = incomeStatement(asBalances(rows));
   return {
     from,
     to,

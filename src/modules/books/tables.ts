@@ -5,7 +5,7 @@ import type { Timestamp } from '../../db/types.js';
 export type SavingsKindColumn = 'pokok' | 'wajib' | 'sukarela';
 export type SavingsTypeColumn = 'deposit' | 'withdrawal' | 'interest' | 'settlement';
 export type AccountTypeColumn = 'asset' | 'liability' | 'equity' | 'income' | 'expense';
-export type EntrySourceColumn = 'manual' | 'savings' | 'interest' | 'settlement' | 'reversal' | 'opening';
+export type EntrySourceColumn = 'manual' | 'savings' | 'interest' | 'settlement' | 'reversal' | 'opening' | 'closing';
 export type EntryStatusColumn = 'pending' | 'posted' | 'rejected';
 export type MemberStatusColumn = 'aktif' | 'keluar' | 'meninggal';
 
@@ -146,4 +146,17 @@ export interface BooksTables {
   books_savings_transactions: BooksSavingsTransactionsTable;
   books_savings_balances: BooksSavingsBalancesTable;
   books_interest_runs: BooksInterestRunsTable;
+  books_years: BooksYearsTable;
+}
+
+/** A closed fiscal year (migration 0008_books_yearend): nothing dated in it can be posted any more. */
+export interface BooksYearsTable {
+  koperasi_id: string;
+  year: number;
+  start_date: string;
+  end_date: string;
+  result: Money;
+  closing_entry_id: string | null;
+  closed_by: string | null;
+  closed_at: Generated<Date>;
 }
