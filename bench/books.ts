@@ -15,15 +15,15 @@
  * statement  GET …/members/{memberId}/statement for a year, random members: 16 connections and sequential.
  * all        every scenario in turn (generate first when the database is missing).
  *
- * Every run appends a line per scenario to bench/results/books.jsonl. `serve` (internal) runs the server.
+ * Every run appends a line per scenario to bench/results/books.jsonl. The server is bench/server.ts.
  */
-import { type ChildProcess, execSync, spawn } from 'node:child_process';
+import { execSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { pct, round, startServer } from './server.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const DB_NAME = 'bench_books';
@@ -33,7 +33,6 @@ const N_MONTHS = Number(process.env.BENCH_MONTHS ?? 60);
 const KOP_NAME = 'KSP Bench Sejahtera Malang';
 
 const log = (s: string) => process.stderr.write(`[bench:books] ${s}\n`);
-const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 
 function dbUrl() {
   const u = new URL(ADMIN_URL);
@@ -277,85 +276,6 @@ export async function generate() {
 // ---------------------------------------------------------------------------------------------
 // Server
 
-async function serve() {
-  const { loadConfig } = await import('../src/config.js');
-  const { startApp } = await import('../src/bootstrap.js');
-  const config = loadConfig();
-  const { app } = await startApp(config);
-  await app.listen({ port: config.port, host: '127.0.0.1' });
-  const stop = async () => {
-    await app.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop());
-  process.once('SIGINT', () => void stop());
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => (port === 3000 ? freePort().then(resolve, reject) : resolve(port)));
-    });
-  });
-}
-
-interface Server {
-  child: ChildProcess;
-  base: string;
-  stop(): Promise<void>;
-}
-
-async function startServer(): Promise<Server> {
-  const port = await freePort();
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('npm_')) env[k] = v;
-  delete env.TEST_DATABASE_URL;
-  Object.assign(env, {
-    DATABASE_URL: dbUrl(),
-    PORT: String(port),
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-    SEED_DEMO: 'false',
-  });
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/books.ts', 'serve'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += d;
-  });
-  child.stderr?.on('data', (d) => {
-    out += d;
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited:\n${out}`);
-    try {
-      const r = await fetch(`${base}/healthz`);
-      await r.arrayBuffer();
-      if (r.ok) break;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    child,
-    base,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
 /** A pengurus of the bench koperasi with an API session. */
 async function pengurusToken(koperasi: string): Promise<string> {
   const { openDatabase } = await import('../src/db/index.js');
@@ -386,11 +306,6 @@ interface Load {
   non2xx: number;
   errors: number;
   status: Record<string, number>;
-}
-
-function pct(sorted: number[], p: number) {
-  if (!sorted.length) return 0;
-  return round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number, 2);
 }
 
 interface Req {
@@ -578,7 +493,6 @@ const ALL: Scenario[] = ['generate', 'savings', 'reports', 'statement'];
 
 async function main() {
   const argv = process.argv.slice(2);
-  if (argv[0] === 'serve') return serve();
   const opt = (name: string, d: number) => {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? Number(argv[i + 1]) : d;
@@ -597,7 +511,7 @@ async function main() {
   const rest = scenarios.filter((s) => s !== 'generate');
   if (rest.length) {
     const koperasi = await withClient(koperasiId);
-    const server = await startServer();
+    const server = await startServer(dbUrl());
     try {
       const token = await pengurusToken(koperasi);
       for (const s of rest) {

@@ -12,17 +12,13 @@
  * import     POST /api/v1/umkm/import with a 10,000-row CSV (mode=all): seconds end to end.
  * export     GET /api/v1/umkm/export?format=csv of all 150,000 rows: seconds, rows, and the server's peak RSS.
  * all        every scenario in turn (generate first when the database is missing); writes docs/benchmarks/registry.md.
- *
- * `serve` (internal) runs the server: src/bootstrap's app plus the registry extras when the registry
- * module does not register them yet.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { pct, round, startServer } from './server.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const DB_NAME = 'bench_registry';
@@ -31,7 +27,6 @@ const N_UMKM = Number(process.env.BENCH_UMKM ?? 150_000);
 const N_KOP = Number(process.env.BENCH_KOPERASI ?? 1_000);
 
 const log = (s: string) => process.stderr.write(`[bench:registry] ${s}\n`);
-const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 
 function dbUrl() {
   const u = new URL(ADMIN_URL);
@@ -149,88 +144,6 @@ export async function generate() {
 // ---------------------------------------------------------------------------------------------
 // Server
 
-async function serve() {
-  const { loadConfig } = await import('../src/config.js');
-  const { startApp } = await import('../src/bootstrap.js');
-  const { registryExtras } = await import('../src/modules/registry/import-web.js');
-  const config = loadConfig();
-  const { app } = await startApp(config);
-  if (!app.hasRoute({ method: 'GET', url: '/direktori' })) await app.register(registryExtras);
-  await app.listen({ port: config.port, host: '127.0.0.1' });
-  const stop = async () => {
-    await app.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop());
-  process.once('SIGINT', () => void stop());
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => (port === 3000 ? freePort().then(resolve, reject) : resolve(port)));
-    });
-  });
-}
-
-interface Server {
-  child: ChildProcess;
-  base: string;
-  stop(): Promise<void>;
-}
-
-async function startServer(): Promise<Server> {
-  const port = await freePort();
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('npm_')) env[k] = v;
-  delete env.TEST_DATABASE_URL;
-  Object.assign(env, {
-    DATABASE_URL: dbUrl(),
-    PORT: String(port),
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-    SEED_DEMO: 'false',
-    BODY_LIMIT: String(25 * 1024 * 1024),
-  });
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/registry.ts', 'serve'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += d;
-  });
-  child.stderr?.on('data', (d) => {
-    out += d;
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited:\n${out}`);
-    try {
-      const r = await fetch(`${base}/healthz`);
-      await r.arrayBuffer();
-      if (r.ok) break;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    child,
-    base,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
 function memoryOf(pid: number) {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
@@ -265,11 +178,6 @@ interface Load {
   p99: number;
   non2xx: number;
   errors: number;
-}
-
-function pct(sorted: number[], p: number) {
-  if (!sorted.length) return 0;
-  return round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number, 2);
 }
 
 async function load(
@@ -415,7 +323,6 @@ const ALL: Scenario[] = ['generate', 'list', 'directory', 'import', 'export', 's
 
 async function main() {
   const argv = process.argv.slice(2);
-  if (argv[0] === 'serve') return serve();
   const opt = (name: string, d: number) => {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? Number(argv[i + 1]) : d;
@@ -434,7 +341,7 @@ async function main() {
   if (scenarios.includes('generate') || !(await databaseExists())) results.generate = await generate();
   const rest = scenarios.filter((s) => s !== 'generate');
   if (rest.length) {
-    const server = await startServer();
+    const server = await startServer(dbUrl(), { BODY_LIMIT: String(25 * 1024 * 1024) });
     try {
       const token = await dinasToken();
       const auth = { authorization: `Bearer ${token}` };
