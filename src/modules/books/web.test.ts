@@ -88,6 +88,20 @@ describe('books web pages for the pengurus', () => {
     expect(reports.body).toContain('Neraca saldo');
     expect(reports.body).toContain('Seimbang');
     expect(reports.body).not.toContain('Tidak seimbang');
+    // Each report offers its XLSX and PDF with the date shown; the links work.
+    const links = [...reports.body.matchAll(/href="(\/koperasi\/[^"]+\/laporan\/[a-z-]+\.(xlsx|pdf)[^"]*)"/g)].map((m) =>
+      (m[1] as string).replace(/&amp;/g, '&'),
+    );
+    expect(links.length).toBe(6);
+    for (const link of links) {
+      const file = await ketua.get(link);
+      expect(file.statusCode, link).toBe(200);
+      expect(file.headers['content-disposition']).toMatch(/^attachment; filename="/);
+      if (link.includes('.pdf')) expect(file.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+      else expect(file.rawPayload.subarray(0, 2).toString()).toBe('PK');
+    }
+    const ledger = await ketua.get(`/koperasi/${ksp}/laporan?akun=1-1100`);
+    expect(ledger.body).toMatch(/laporan\/general-ledger\.pdf\?akun=1-1100/);
   });
 
   it('adds a member; the name is escaped', async () => {
@@ -294,7 +308,7 @@ describe('who may see the books', () => {
     const other = await newKoperasi(t.db.db, 'KSP Lain Malang');
     const b = new Browser();
     b.cookies.nl_session = (await createSession(t.db.db, other.bendahara, 'web')).token;
-    for (const path of ['buku', 'anggota', 'jurnal', 'periode', 'laporan']) {
+    for (const path of ['buku', 'anggota', 'jurnal', 'periode', 'laporan', 'laporan/trial-balance.xlsx', 'laporan/balance-sheet.pdf']) {
       expect((await b.get(`/koperasi/${ksp}/${path}`)).statusCode, path).toBe(404);
     }
     const warga = await new Browser().login('warga@demo.ngalamlaris.id');

@@ -29,6 +29,7 @@ import { Layout } from '../../platform/web/layout.js';
 import { type FormErrors, formErrors, type PageContext } from '../../platform/web/page.js';
 import { getKoperasi } from '../registry/service.js';
 import { periodOf, SAVINGS_ACCOUNT, SAVINGS_KINDS, type SavingsKind, SYSTEM_ACCOUNTS } from './domain.js';
+import { buildReport, EXPORT_FORMATS, REPORT_KINDS, reportFile, toPdf, toXlsx } from './report-export.js';
 import { JournalInput, MemberInput, SavingsInput } from './schemas.js';
 import * as svc from './service.js';
 
@@ -925,6 +926,27 @@ export async function booksWeb(app: FastifyInstance) {
 
   // --- reports ------------------------------------------------------------------------------
 
+  // The reports as files (the same builder as the API's .xlsx/.pdf routes), for the links below.
+  for (const kind of REPORT_KINDS) {
+    for (const format of EXPORT_FORMATS) {
+      app.get(`/koperasi/:id/laporan/${kind}.${format}`, hide, async (req, reply) => {
+        requireLogin(req.ctx);
+        const { id } = paramsOf(req);
+        const q = queryOf(req);
+        const pick = (k: string) => (isDate(q[k]) ? (q[k] as string) : undefined);
+        const query = { asOf: pick('asOf'), from: pick('from'), to: pick('to'), accountCode: q.akun };
+        const doc = await buildReport(db(), req.ctx, id, kind, query);
+        const file = reportFile(doc, format);
+        const body = format === 'pdf' ? await toPdf(doc) : await toXlsx(doc);
+        return reply
+          .header('content-type', file.contentType)
+          .header('content-disposition', `attachment; filename="${file.fileName}"`)
+          .header('cache-control', 'private, no-store')
+          .send(body);
+      });
+    }
+  }
+
   app.get('/koperasi/:id/laporan', hide, async (req, reply) => {
     requireLogin(req.ctx);
     const { id } = paramsOf(req);
@@ -954,6 +976,19 @@ export async function booksWeb(app: FastifyInstance) {
     const { t, locale } = page;
     const base = `/koperasi/${id}/laporan`;
     const produced = <p class="field-hint">{e(t('books.w.produced', { time: formatDateTime(new Date(), locale) }))}</p>;
+    const downloads = (kind: string, query: Record<string, string>) => {
+      const qs = new URLSearchParams(query).toString();
+      return (
+        <p class="button-row">
+          <a class="btn btn-secondary btn-small" href={`${base}/${kind}.xlsx?${qs}`}>
+            {e(t('books.w.downloadXlsx'))}
+          </a>
+          <a class="btn btn-secondary btn-small" href={`${base}/${kind}.pdf?${qs}`}>
+            {e(t('books.w.downloadPdf'))}
+          </a>
+        </p>
+      );
+    };
     const tie = (ok: boolean) => <Badge tone={ok ? 'success' : 'danger'}>{e(t(ok ? 'books.w.balanced' : 'books.w.notBalanced'))}</Badge>;
     const Section = (p: { title: string; items: { code: string; name: string; amount: bigint }[]; total: bigint; totalLabel: string }) => (
       <table class="data-table">
@@ -1001,6 +1036,7 @@ export async function booksWeb(app: FastifyInstance) {
           <Card title={t('books.w.trialBalance')}>
             <p class="field-hint">{e(t('books.w.asOfStated', { date: tb.asOf }))}</p>
             {produced}
+            {downloads('trial-balance', { asOf: tb.asOf })}
             {tb.accounts.length === 0 ? (
               <EmptyState title={t('books.w.reportEmpty')} body={t('books.w.reportEmptyBody')} />
             ) : (
@@ -1050,6 +1086,7 @@ export async function booksWeb(app: FastifyInstance) {
           <Card title={t('books.w.balanceSheet')}>
             <p class="field-hint">{e(t('books.w.asOfStated', { date: bs.asOf }))}</p>
             {produced}
+            {downloads('balance-sheet', { asOf: bs.asOf })}
             <div class="table-wrap">
               <Section title={t('books.w.assets')} items={bs.assets} total={bs.totalAssets} totalLabel={t('books.w.totalAssets')} />
               <Section
@@ -1075,6 +1112,7 @@ export async function booksWeb(app: FastifyInstance) {
           <Card title={t('books.w.incomeStatement')}>
             <p class="field-hint">{e(t('books.w.periodStated', { from: is.from, to: is.to }))}</p>
             {produced}
+            {downloads('income-statement', { from: is.from, to: is.to })}
             <div class="table-wrap">
               <Section title={t('books.w.income')} items={is.income} total={is.totalIncome} totalLabel={t('books.w.totalIncome')} />
               <Section title={t('books.w.expenses')} items={is.expenses} total={is.totalExpense} totalLabel={t('books.w.totalExpense')} />
@@ -1092,6 +1130,7 @@ export async function booksWeb(app: FastifyInstance) {
                 {e(`${gl.account.code} ${gl.account.name} · ${t('books.w.periodStated', { from: gl.from, to: gl.to })}`)}
               </p>
               {produced}
+              {downloads('general-ledger', { akun: gl.account.code, from: gl.from, to: gl.to })}
               {gl.truncated ? <p class="field-hint">{e(t('books.w.truncated', { n: svc.LEDGER_LIMIT }))}</p> : ''}
               <div class="table-wrap">
                 <table class="data-table" id="ledger">
