@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { type Db, openFromConfig } from './db/index.js';
 import { migrateToLatest } from './db/migrate.js';
 import { hasDemoData, seedDemo } from './db/seed/demo.js';
+import { syncJournalSequences } from './modules/books/service.js';
 import { seedRegions } from './modules/regions/service.js';
 
 export interface Started {
@@ -40,6 +41,9 @@ export async function prepareDatabase(db: Db, config: Config, log: (msg: string)
       log('seeded demo data');
     }
   }
+  // Journal numbers come from a sequence per koperasi; bulk-written books (demo data, imports,
+  // benchmark data) leave it behind their highest number until this catches it up.
+  await syncJournalSequences(db.db);
   return { seeded };
 }
 

@@ -1,11 +1,32 @@
 import { accountsMessages } from './modules/accounts/messages.js';
 import { booksMessages } from './modules/books/messages.js';
+import { shopMessages } from './modules/books/shop-messages.js';
 import { homeMessages } from './modules/home/messages.js';
+import { lendingCalcMessages } from './modules/lending/calc-messages.js';
+import { lendingMessages } from './modules/lending/messages.js';
 import { registryMessages } from './modules/registry/messages.js';
 import { registryExtraMessages } from './modules/registry/messages-extra.js';
 
 /** Every module's dictionary, merged into the typed i18n dictionary. Add a module's file here. */
 export const moduleMessages = {
-  id: { ...accountsMessages.id, ...homeMessages.id, ...registryMessages.id, ...registryExtraMessages.id, ...booksMessages.id },
-  en: { ...accountsMessages.en, ...homeMessages.en, ...registryMessages.en, ...registryExtraMessages.en, ...booksMessages.en },
+  id: {
+    ...accountsMessages.id,
+    ...homeMessages.id,
+    ...registryMessages.id,
+    ...registryExtraMessages.id,
+    ...booksMessages.id,
+    ...shopMessages.id,
+    ...lendingCalcMessages.id,
+    ...lendingMessages.id,
+  },
+  en: {
+    ...accountsMessages.en,
+    ...homeMessages.en,
+    ...registryMessages.en,
+    ...registryExtraMessages.en,
+    ...booksMessages.en,
+    ...shopMessages.en,
+    ...lendingCalcMessages.en,
+    ...lendingMessages.en,
+  },
 };

@@ -50,6 +50,8 @@ export async function createTestApp(opts: { seedDemo?: boolean; env?: Record<str
   if (db.kind === 'postgresql' && opts.seedDemo !== false) {
     const { seedDemo, hasDemoData } = await import('../src/db/seed/demo.js');
     if (!(await hasDemoData(db.db))) await seedDemo(db.db, config);
+    const { syncJournalSequences } = await import('../src/modules/books/service.js');
+    await syncJournalSequences(db.db);
     started.app.demoMode = await hasDemoData(db.db);
   }
   await started.app.ready();

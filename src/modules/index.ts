@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { accountsModule } from './accounts/index.js';
 import { booksModule } from './books/index.js';
 import { homeModule } from './home/index.js';
+import { lendingModule } from './lending/index.js';
 import { regionsApi } from './regions/api.js';
 import { registryModule } from './registry/index.js';
 
@@ -12,4 +13,5 @@ export async function registerModules(app: FastifyInstance) {
   await app.register(regionsApi);
   await app.register(registryModule);
   await app.register(booksModule);
+  await app.register(lendingModule);
 }

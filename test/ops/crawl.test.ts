@@ -46,7 +46,7 @@ async function crawl(cookie: string | null, lang: 'id' | 'en') {
   return seen;
 }
 
-const LOGINS = ['admin', 'dinas', 'pendamping', 'koperasi', 'anggota', 'umkm', 'pasar', 'mitra', 'warga'];
+const LOGINS = ['admin', 'dinas', 'pendamping', 'koperasi', 'bendahara', 'kopsekolah', 'anggota', 'umkm', 'pasar', 'mitra', 'warga'];
 
 describe('crawl: no page reachable by a demo user answers 5xx', () => {
   it('anonymous visitor', async () => {

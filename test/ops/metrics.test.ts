@@ -43,8 +43,8 @@ describe('GET /metrics', () => {
     expect(text).not.toContain('/tidak-ada/halaman-ini');
     expect(sample(text, 'nl_http_requests_total', { route: '(unmatched)', status_code: '404' })).toBe(1);
     expect(sample(text, 'nl_http_request_duration_seconds_count', { route: '/api/v1/regions', status_code: '200' })).toBe(2);
-    // Counted at scrape time: one future job plus the message's delivery job are pending.
-    expect(sample(text, 'nl_jobs', { status: 'pending' })).toBe(2);
+    // Counted at scrape time: one future job, the message's delivery job and tonight's arrears run.
+    expect(sample(text, 'nl_jobs', { status: 'pending' })).toBe(3);
     expect(sample(text, 'nl_jobs', { status: 'failed' })).toBe(0);
     expect(sample(text, 'nl_outbox_pending_messages')).toBe(1);
 

@@ -5,6 +5,10 @@ import * as m0004 from './0004_registry_import.js';
 import * as m0005 from './0005_books.js';
 import * as m0006 from './0006_registry_counts.js';
 import * as m0008 from './0008_books_yearend.js';
+import * as m0011 from './0011_books_shop.js';
+import * as m0012 from './0012_books_source_types.js';
+import * as m0013 from './0013_lending.js';
+import * as m0014 from './0014_books_journal_sequences.js';
 
 /** Ordered list of migrations. Add new files at the end; never edit or reorder landed ones. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +18,10 @@ const migrations: Record<string, Migration> = {
   '0005_books': m0005,
   '0006_registry_counts': m0006,
   '0008_books_yearend': m0008,
+  '0011_books_shop': m0011,
+  '0012_books_source_types': m0012,
+  '0013_lending': m0013,
+  '0014_books_journal_sequences': m0014,
 };
 
 export const migrationProvider: MigrationProvider = {

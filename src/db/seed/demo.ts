@@ -3,6 +3,9 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Config } from '../../config.js';
 import { seedBooksDemo } from '../../modules/books/demo.js';
+import { syncJournalSequences } from '../../modules/books/service.js';
+import { seedShopDemo } from '../../modules/books/shop-demo.js';
+import { seedLendingDemo } from '../../modules/lending/demo.js';
 import { seedRegistryDemo } from '../../modules/registry/demo.js';
 import type { Database } from '../types.js';
 
@@ -106,4 +109,10 @@ export async function seedDemo(db: Kysely<Database>, config: Config): Promise<vo
   await seedRegistryDemo(db);
   // Books of the demo KSP: members, two years of simpanan, closed months (idempotent).
   await seedBooksDemo(db);
+  // Books and shop of the demo school cooperative (Kopsis), with its pengurus kopsekolah@demo… (idempotent).
+  await seedShopDemo(db);
+  // Those two write their journals in bulk: bring each koperasi's journal-number sequence past them.
+  await syncJournalSequences(db);
+  // Loans of the demo KSP: three products, loans in every state, their repayments and arrears (idempotent).
+  await seedLendingDemo(db);
 }

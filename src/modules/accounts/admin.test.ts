@@ -68,7 +68,7 @@ describe('GET /api/v1/admin/users', () => {
     const byPhone = (await api(admin, 'GET', '/api/v1/admin/users?q=%2B6281330010002')).json();
     expect(byPhone.items.map((u: { name: string }) => u.name)).toEqual(['Agus Prasetyo']);
     const byRole = (await api(admin, 'GET', '/api/v1/admin/users?role=pengurus_koperasi&sort=name')).json();
-    expect(byRole.items.map((u: { name: string }) => u.name)).toEqual(['Hendra Wijaya', 'Siti Rahayu']);
+    expect(byRole.items.map((u: { name: string }) => u.name)).toEqual(['Hendra Wijaya', 'Siti Rahayu', 'Sri Mulyani (Pembina Kopsis)']);
     expect(byRole.items[0].roles[0]).toMatchObject({
       role: 'pengurus_koperasi',
       organizationName: 'KSP Sejahtera Bersama Malang',

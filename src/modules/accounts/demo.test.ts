@@ -19,6 +19,7 @@ const EXPECTED: [string, string, string | null][] = [
   ['pendamping', 'pendamping', null],
   ['koperasi', 'pengurus_koperasi', 'KSP Sejahtera Bersama Malang'],
   ['bendahara', 'pengurus_koperasi', 'KSP Sejahtera Bersama Malang'],
+  ['kopsekolah', 'pengurus_koperasi', 'Kopsis SMPN Contoh Malang'],
   ['anggota', 'anggota_koperasi', 'KSP Sejahtera Bersama Malang'],
   ['umkm', 'pelaku_umkm', 'Keripik Tempe Bu Sri Sanan'],
   ['pasar', 'pengelola_pasar', 'Pasar Besar Malang'],

@@ -52,9 +52,13 @@ describe('demo books of KSP Sejahtera Bersama Malang', () => {
       .where('koperasi_id', '=', ksp)
       .orderBy('period')
       .execute();
-    expect(periods).toHaveLength(24);
-    expect(periods.every((p) => p.status === 'closed')).toBe(true);
-    expect(periods.at(-1)?.period).toBe(previousPeriod(today.slice(0, 7)));
+    const current = today.slice(0, 7);
+    const past = periods.filter((p) => p.period < current);
+    expect(past).toHaveLength(24);
+    expect(past.every((p) => p.status === 'closed')).toBe(true);
+    expect(past.at(-1)?.period).toBe(previousPeriod(current));
+    // The current month may have a row once something is posted into it (the lending demo does): open.
+    expect(periods.filter((p) => p.period >= current).every((p) => p.status === 'open')).toBe(true);
   });
 
   it('the demo anggota sees their own balances; seeding again adds nothing', async () => {

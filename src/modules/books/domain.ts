@@ -125,6 +125,10 @@ export const KSP_CHART: readonly AccountTemplate[] = [
   a('5-2500', 'Beban Rapat Anggota (RAT)', 'expense', '5-0000'),
   a('5-2600', 'Beban Administrasi dan Umum', 'expense', '5-0000'),
   a('5-2900', 'Beban Pajak', 'expense', '5-0000'),
+  // Koperasi shop (shop-domain.ts SHOP_ACCOUNTS; also 1-1500 Persediaan, 4-1300 Penjualan, 5-1200 HPP above)
+  a('2-1950', 'Utang Dagang', 'liability', '2-1000'),
+  a('4-1800', 'Selisih Lebih Kas', 'income', '4-0000'),
+  a('5-2800', 'Selisih Kurang Kas', 'expense', '5-0000'),
 ];
 
 /** Accounts a manual journal entry must not touch: their balances are kept per member by the savings use cases. */

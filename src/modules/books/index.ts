@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { booksApi } from './api.js';
 import { booksExtraApi } from './api-extra.js';
+import { shopApi } from './shop-api.js';
+import { shopWeb } from './shop-web.js';
 import { booksWeb } from './web.js';
 
 /**
@@ -12,6 +14,8 @@ export async function booksModule(app: FastifyInstance) {
   await booksApi(app);
   await booksExtraApi(app);
   await booksWeb(app);
+  await shopApi(app);
+  await shopWeb(app);
 
   app.nav.add({ href: '/koperasi/buku', label: 'books.nav.books', audience: ['pengurus_koperasi'], order: 23 });
   app.nav.add({ href: '/anggota/saya', label: 'books.nav.mine', audience: ['anggota_koperasi'], order: 24 });

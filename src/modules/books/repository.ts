@@ -45,7 +45,15 @@ export async function insertSettings(
     .onConflict((oc) => oc.column('koperasi_id').doNothing())
     .returning('koperasi_id')
     .executeTakeFirst();
+  if (r !== undefined) await syncJournalSequence(db, row.koperasiId);
   return r !== undefined;
+}
+
+/** Every koperasi's journal sequence in step with its entries (start-up, after seeding). */
+export async function syncAllJournalSequences(db: Exec): Promise<number> {
+  const rows = await db.selectFrom('books_settings').select('koperasi_id').execute();
+  for (const r of rows) await syncJournalSequence(db, r.koperasi_id);
+  return rows.length;
 }
 
 export async function updateSettings(
@@ -67,8 +75,38 @@ export async function updateSettings(
     .execute();
 }
 
-/** Next number of a per-koperasi sequence (1, 2, 3 …); atomic, and the row lock is held to commit. */
+/** Name of the koperasi's journal-number sequence (ids are UUIDs: hex digits only once the dashes go). */
+export function journalSequence(koperasiId: string): string {
+  if (!/^[0-9a-f-]{36}$/i.test(koperasiId)) throw new RangeError('koperasi id must be a UUID');
+  return `books_journal_seq_${koperasiId.replace(/-/g, '').toLowerCase()}`;
+}
+
+/**
+ * Creates the koperasi's journal-number sequence if missing and moves it past the highest number
+ * already used (after bulk seeding or an import). Idempotent; never moves a sequence back.
+ */
+export async function syncJournalSequence(db: Exec, koperasiId: string): Promise<void> {
+  const name = journalSequence(koperasiId);
+  await sql`create sequence if not exists ${sql.id(name)} minvalue 1`.execute(db);
+  await sql`
+    select setval(${name}, m) from (
+      select max(number) as m from books_journal_entries where koperasi_id = ${koperasiId}
+    ) x
+    where m is not null and m > (select case when is_called then last_value else 0 end from ${sql.id(name)})`.execute(db);
+}
+
+/**
+ * Next number of a per-koperasi sequence (1, 2, 3 …). Member numbers: the books_counters row
+ * (atomic, its lock held to commit — members join rarely). Journal numbers: a PostgreSQL sequence
+ * per koperasi, which takes no lock, so postings of one koperasi run in parallel (ADR 0011). The
+ * number is drawn after every check, so a number is skipped only if the transaction fails after
+ * that (a crash, a lost connection); numbers are never reused.
+ */
 export async function nextNumber(db: Exec, koperasiId: string, name: 'member' | 'journal'): Promise<number> {
+  if (name === 'journal') {
+    const r = await sql<{ n: string }>`select nextval(${journalSequence(koperasiId)}) as n`.execute(db);
+    return Number(r.rows[0]?.n);
+  }
   const r = await db
     .insertInto('books_counters')
     .values({ koperasi_id: koperasiId, name, value: 1n })
@@ -553,8 +591,7 @@ export async function insertEntry(
   },
   lines: LineInsert[],
 ) {
-  // One statement (a data-modifying CTE) for the entry and its lines: the caller holds the journal
-  // number lock from nextNumber until commit, so every round trip saved here shortens that lock.
+  // One statement (a data-modifying CTE) for the entry and its lines: one round trip.
   const id = randomUUID();
   const entry = {
     id,

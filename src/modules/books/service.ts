@@ -36,6 +36,7 @@ import {
 import type { EntryRow, LineInsert, MemberRow, SettingsRow } from './repository.js';
 import * as repo from './repository.js';
 import type { EntryListQuery, JournalInput, LeaveInput, MemberInput, MemberListQuery, SavingsInput, SettingsInput } from './schemas.js';
+import type { EntrySourceColumn } from './tables.js';
 
 export type { EntryRow, MemberRow } from './repository.js';
 
@@ -205,6 +206,11 @@ async function ensureBooks(trx: Trx, ctx: RequestContext, koperasiId: string): P
   return (await repo.findSettings(trx, koperasiId)) as SettingsRow;
 }
 
+/** Puts every koperasi's journal-number sequence past its highest number (start-up, after bulk seeding). */
+export async function syncJournalSequences(db: Db): Promise<number> {
+  return repo.syncAllJournalSequences(db);
+}
+
 /** Sets up a koperasi's books (settings + SAK EP chart of accounts); idempotent. */
 export async function initBooks(db: Db, ctx: RequestContext, koperasiId: string) {
   requireManage(ctx, koperasiId);
@@ -266,7 +272,7 @@ export async function listAccounts(db: Db, ctx: RequestContext, koperasiId: stri
 // ---------------------------------------------------------------------------------------------
 // Posting
 
-interface PostLine {
+export interface PostLine {
   code: string;
   debit: bigint;
   credit: bigint;
@@ -298,7 +304,7 @@ async function writeEntry(
   e: {
     date: string;
     memo: string;
-    sourceType: 'manual' | 'savings' | 'interest' | 'settlement' | 'reversal' | 'opening';
+    sourceType: EntrySourceColumn;
     sourceId: string | null;
     status: 'pending' | 'posted';
     createdBy: string | null;
@@ -341,6 +347,79 @@ async function writeEntry(
     lines,
   );
   return { id, number };
+}
+
+/**
+ * For the modules that post into the books (lending, the koperasi shop): writes one posted,
+ * balanced entry in the CALLER's transaction, after setting up the books if needed. The caller has
+ * already checked access, locked its own rows and writes its own audit record. Refused (nothing
+ * written, the caller's transaction rolls back): unbalanced 422, unknown account 422, a closed
+ * month or year 409.
+ */
+export async function postEntry(
+  trx: Trx,
+  ctx: RequestContext,
+  koperasiId: string,
+  e: { date: string; memo: string; sourceType: EntrySourceColumn; sourceId: string | null; lines: PostLine[]; reversalOf?: string },
+): Promise<{ id: string; number: number }> {
+  await ensureBooks(trx, ctx, koperasiId);
+  const written = await writeEntry(trx, koperasiId, { ...e, status: 'posted', createdBy: actor(ctx), approvedBy: null });
+  if (e.reversalOf) await repo.setReversedBy(trx, e.reversalOf, written.id);
+  return written;
+}
+
+/**
+ * For the modules that post into the books: sets up the books when needed and adds the chart
+ * template's accounts added since they were set up (when one of `codes` is missing). Idempotent,
+ * in the caller's transaction.
+ */
+export async function ensureAccounts(trx: Trx, ctx: RequestContext, koperasiId: string, codes: readonly string[]): Promise<SettingsRow> {
+  const settings = await ensureBooks(trx, ctx, koperasiId);
+  if ((await repo.accountsByCode(trx, koperasiId, [...codes])).size < new Set(codes).size)
+    await repo.insertChart(trx, koperasiId, KSP_CHART);
+  return settings;
+}
+
+/** For the modules that post into the books: 409 when `date` is in a closed month or year (share lock on the month until commit). */
+export async function requireOpenDate(trx: Trx, koperasiId: string, date: string) {
+  await requireOpenPeriod(trx, koperasiId, date);
+}
+
+/**
+ * The features a koperasi uses (simpanan, pinjaman, penjualan), defaults filled in; a koperasi
+ * without books has the defaults. For other modules: hide screens of features not chosen.
+ */
+export async function featuresOf(db: Db | Trx, koperasiId: string): Promise<{ simpanan: boolean; pinjaman: boolean; penjualan: boolean }> {
+  const s = await repo.findSettings(db, koperasiId);
+  const f = { ...DEFAULT_SETTINGS.features, ...(s?.features ?? {}) };
+  return { simpanan: f.simpanan === true, pinjaman: f.pinjaman === true, penjualan: f.penjualan === true };
+}
+
+/**
+ * For the modules that post into the books: reverses a posted entry they wrote earlier (a void, a
+ * cancelled disbursement) with a linked reversing entry in the caller's transaction. The original
+ * is never edited. 409 when it is not posted or already reversed.
+ */
+export async function postReversal(
+  trx: Trx,
+  ctx: RequestContext,
+  koperasiId: string,
+  entryId: string,
+  e: { date: string; memo: string; sourceType: EntrySourceColumn },
+): Promise<{ id: string; number: number }> {
+  const original = await repo.findEntry(trx, koperasiId, entryId, { forUpdate: true });
+  if (!original) throw notFound('books.entryNotFound');
+  if (original.status !== 'posted') throw conflict('books.entryNotPosted');
+  if (original.reversed_by) throw conflict('books.entryAlreadyReversed');
+  const lines = await repo.entryLines(trx, [original.id]);
+  return postEntry(trx, ctx, koperasiId, {
+    date: e.date < original.entry_date ? original.entry_date : e.date,
+    memo: e.memo,
+    sourceType: e.sourceType,
+    sourceId: original.id,
+    reversalOf: original.id,
+    lines: reverseLines(lines.map((l) => ({ code: l.account_code, debit: l.debit, credit: l.credit, memberId: l.member_id }))),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,7 +5,23 @@ import type { Timestamp } from '../../db/types.js';
 export type SavingsKindColumn = 'pokok' | 'wajib' | 'sukarela';
 export type SavingsTypeColumn = 'deposit' | 'withdrawal' | 'interest' | 'settlement';
 export type AccountTypeColumn = 'asset' | 'liability' | 'equity' | 'income' | 'expense';
-export type EntrySourceColumn = 'manual' | 'savings' | 'interest' | 'settlement' | 'reversal' | 'opening' | 'closing';
+export type EntrySourceColumn =
+  | 'manual'
+  | 'savings'
+  | 'interest'
+  | 'settlement'
+  | 'reversal'
+  | 'opening'
+  | 'closing'
+  | 'loan_disbursement'
+  | 'loan_repayment'
+  | 'loan_penalty'
+  | 'loan_writeoff'
+  | 'shu'
+  | 'shop_sale'
+  | 'shop_purchase'
+  | 'shop_void'
+  | 'shop_cash_close';
 export type EntryStatusColumn = 'pending' | 'posted' | 'rejected';
 export type MemberStatusColumn = 'aktif' | 'keluar' | 'meninggal';
 

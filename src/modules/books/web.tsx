@@ -39,25 +39,25 @@ import * as svc from './service.js';
  * service come back as inline messages with the service's status (400/403/409/422).
  */
 
-const e = (v: unknown) => escapeHtml(v === null || v === undefined ? '' : String(v));
-type Values = Record<string, string>;
+export const e = (v: unknown) => escapeHtml(v === null || v === undefined ? '' : String(v));
+export type Values = Record<string, string>;
 type Params = { id: string; memberId?: string; entryId?: string; period?: string };
 
 const ROWS = 4;
 const PAGE_SIZE = 25;
 
-function tk(t: Translate, key: string, params?: Record<string, string | number | bigint>) {
+export function tk(t: Translate, key: string, params?: Record<string, string | number | bigint>) {
   return t(key as MessageKey, params);
 }
 
-function bodyOf(req: FastifyRequest): Values {
+export function bodyOf(req: FastifyRequest): Values {
   const out: Values = {};
   for (const [k, v] of Object.entries((req.body ?? {}) as Record<string, unknown>))
     if (typeof v === 'string' && k !== '_csrf') out[k] = v.trim();
   return out;
 }
 
-function queryOf(req: FastifyRequest): Values {
+export function queryOf(req: FastifyRequest): Values {
   const out: Values = {};
   for (const [k, v] of Object.entries((req.query ?? {}) as Record<string, unknown>))
     if (typeof v === 'string' && v !== '') out[k] = v.trim();
@@ -65,14 +65,14 @@ function queryOf(req: FastifyRequest): Values {
 }
 
 /** "1.250.000", "Rp 50.000" → 1250000; anything else → null. */
-function parseRupiah(s: string | undefined): number | null {
+export function parseRupiah(s: string | undefined): number | null {
   if (!s) return null;
   const digits = s.replace(/^rp\s*/i, '').replace(/[.\s]/g, '');
   if (!/^[0-9]{1,16}$/.test(digits)) return null;
   return Number(digits);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Route params; an id that is not a UUID is a 404 (not a database error). */
 function paramsOf(req: FastifyRequest): Params {
@@ -81,23 +81,23 @@ function paramsOf(req: FastifyRequest): Params {
   return p;
 }
 
-const isDate = (s: string | undefined): s is string => !!s && /^\d{4}-\d{2}-\d{2}$/.test(s);
+export const isDate = (s: string | undefined): s is string => !!s && /^\d{4}-\d{2}-\d{2}$/.test(s);
 
 /** A service error the user can fix → inline errors (field → message) and the status; anything else is rethrown. */
-function userError(t: Translate, err: unknown, field: string): { status: number; errors: FormErrors } {
+export function userError(t: Translate, err: unknown, field: string): { status: number; errors: FormErrors } {
   if (!(err instanceof AppError) || ![400, 403, 409, 422].includes(err.status)) throw err;
   if (err.fields.length) return { status: err.status, errors: formErrors(t, err.fields) };
   return { status: err.status, errors: { [field]: t(err.messageKey, err.params) } };
 }
 
-const html = (reply: FastifyReply, status: number, body: JSX.Element | string) =>
+export const html = (reply: FastifyReply, status: number, body: JSX.Element | string) =>
   reply.status(status).type('text/html; charset=utf-8').send(body);
 
-function requireLogin(ctx: RequestContext) {
+export function requireLogin(ctx: RequestContext) {
   if (!ctx.user) throw unauthorized();
 }
 
-async function koperasiName(app: FastifyInstance, ctx: RequestContext, id: string): Promise<string> {
+export async function koperasiName(app: FastifyInstance, ctx: RequestContext, id: string): Promise<string> {
   const k = await getKoperasi(app.deps.db.db, systemContext(ctx.t), id).catch(() => null);
   if (!k) throw notFound();
   return k.name;
@@ -106,13 +106,22 @@ async function koperasiName(app: FastifyInstance, ctx: RequestContext, id: strin
 // ---------------------------------------------------------------------------------------------
 // Shared pieces
 
-function BooksTabs(p: { t: Translate; id: string; current: string }) {
+/** Features of the koperasi shown in the tabs (svc.featuresOf); without them the shop tab is left out. */
+export type FeatureFlags = { simpanan: boolean; pinjaman: boolean; penjualan: boolean };
+
+/** The koperasi's features for the tabs of the page being rendered (set by the preHandler hook in booksWeb). */
+const requestFeatures = new WeakMap<RequestContext, FeatureFlags>();
+
+function BooksTabs(p: { t: Translate; id: string; current: string; features?: FeatureFlags }) {
   const tabs: [string, string][] = [
     ['buku', 'books.w.overview'],
     ['anggota', 'books.w.members'],
+    ...(p.features?.penjualan ? [['toko-koperasi', 'shop.w.shop'] as [string, string]] : []),
+    ...(p.features?.pinjaman ? [['pinjaman', 'lending.w.loans'] as [string, string]] : []),
     ['jurnal', 'books.w.journal'],
     ['periode', 'books.w.periods'],
     ['laporan', 'books.w.reports'],
+    ['pengaturan', 'shop.w.settings'],
   ];
   return (
     <nav aria-label={p.t('books.w.overview')}>
@@ -133,19 +142,20 @@ function BooksTabs(p: { t: Translate; id: string; current: string }) {
   );
 }
 
-function BooksPage(p: {
+export function BooksPage(p: {
   page: PageContext;
   id: string;
   kopName: string;
   tab: string;
   title: string;
   actions?: JSX.Element;
+  features?: FeatureFlags;
   children: JSX.Element | JSX.Element[] | string;
 }) {
   return (
     <Layout page={p.page} title={p.title}>
       <PageHeader title={p.title} subtitle={p.kopName} actions={p.actions} />
-      <BooksTabs t={p.page.t} id={p.id} current={p.tab} />
+      <BooksTabs t={p.page.t} id={p.id} current={p.tab} features={p.features ?? requestFeatures.get(p.page.ctx)} />
       {p.children as JSX.Element}
     </Layout>
   );
@@ -230,12 +240,57 @@ function statementRange(q: Values): { from: string; to: string } {
   return { from, to };
 }
 
+/** Overview: the features the koperasi uses, with the shop's pages when it has one. */
+function FeaturesCard(p: { t: Translate; id: string; features: FeatureFlags; manage: boolean }) {
+  const shop = `/koperasi/${p.id}/toko-koperasi`;
+  return (
+    <Card title={p.t('shop.w.features')}>
+      <ul class="stats">
+        {(['simpanan', 'pinjaman', 'penjualan'] as const).map((f) => (
+          <li class="stat">
+            <span class="stat-label">{e(tk(p.t, `shop.w.feature.${f}`))}</span>
+            <span class="stat-value">
+              <Badge tone={p.features[f] ? 'success' : 'neutral'}>{e(p.t(p.features[f] ? 'shop.w.featureOn' : 'shop.w.featureOff'))}</Badge>
+            </span>
+          </li>
+        ))}
+      </ul>
+      {p.features.penjualan ? (
+        <p>
+          <LinkButton href={`${shop}/kasir`}>{e(p.t('shop.w.pos'))}</LinkButton>{' '}
+          <LinkButton href={`${shop}/barang`} variant="secondary">
+            {e(p.t('shop.w.items'))}
+          </LinkButton>{' '}
+          <LinkButton href={`${shop}/tutup-kas`} variant="secondary">
+            {e(p.t('shop.w.cashClose'))}
+          </LinkButton>{' '}
+          <LinkButton href={`${shop}/laporan`} variant="secondary">
+            {e(p.t('shop.w.report'))}
+          </LinkButton>
+        </p>
+      ) : (
+        ''
+      )}
+      <p>
+        <a href={`/koperasi/${p.id}/pengaturan`}>{e(p.t(p.manage ? 'shop.w.chooseFeatures' : 'shop.w.settings'))}</a>
+      </p>
+    </Card>
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Routes
 
 export async function booksWeb(app: FastifyInstance) {
   const db = () => app.deps.db.db;
   const hide = { schema: { hide: true } };
+
+  // Pages of one koperasi show only the features it uses (the shop tab).
+  app.addHook('preHandler', async (req) => {
+    const id = (req.params as { id?: string } | undefined)?.id;
+    if (req.ctx?.user && id && UUID.test(id) && req.url.startsWith('/koperasi/'))
+      requestFeatures.set(req.ctx, await svc.featuresOf(db(), id));
+  });
 
   // --- chooser and overview -----------------------------------------------------------------
 
@@ -286,10 +341,11 @@ export async function booksWeb(app: FastifyInstance) {
     const page = req.page(reply);
     const { t, locale } = page;
     const manage = svc.accessTo(ctx, id) === 'manage';
+    const features = await svc.featuresOf(db(), id);
     return html(
       reply,
       200,
-      <BooksPage page={page} id={id} kopName={kopName} tab="buku" title={t('books.w.overview')}>
+      <BooksPage page={page} id={id} kopName={kopName} tab="buku" title={t('books.w.overview')} features={features}>
         {manage ? '' : <p class="field-hint">{e(t('books.w.readOnly'))}</p>}
         {members.total === 0 && tb.accounts.length === 0 ? (
           <EmptyState
@@ -317,9 +373,10 @@ export async function booksWeb(app: FastifyInstance) {
               </span>
             </li>
           </ul>
-          <Balances t={t} balances={balances} />
+          {features.simpanan ? <Balances t={t} balances={balances} /> : ''}
           <p class="field-hint">{e(t('books.w.produced', { time: formatDateTime(new Date(), locale) }))}</p>
         </Card>
+        <FeaturesCard t={t} id={id} features={features} manage={manage} />
       </BooksPage>,
     );
   });
