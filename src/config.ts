@@ -24,6 +24,8 @@ export interface Config {
   messageTransport: string;
   /** Max request body in bytes. */
   bodyLimit: number;
+  /** Hours an unpaid marketplace order waits for payment before it cancels itself. */
+  orderPaymentTimeoutHours: number;
 }
 
 export class ConfigError extends Error {}
@@ -76,5 +78,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolSize: int('DB_POOL_SIZE', env.DB_POOL_SIZE, 10, 1, 200),
     messageTransport: env.MESSAGE_TRANSPORT ?? 'log',
     bodyLimit: int('BODY_LIMIT', env.BODY_LIMIT, 1024 * 1024, 1024, 100 * 1024 * 1024),
+    orderPaymentTimeoutHours: int('ORDER_PAYMENT_TIMEOUT_HOURS', env.ORDER_PAYMENT_TIMEOUT_HOURS, 24, 1, 720),
   };
 }

@@ -4,6 +4,7 @@ import { shopMessages } from './modules/books/shop-messages.js';
 import { homeMessages } from './modules/home/messages.js';
 import { lendingCalcMessages } from './modules/lending/calc-messages.js';
 import { lendingMessages } from './modules/lending/messages.js';
+import { ordersMessages } from './modules/marketplace/orders-messages.js';
 import { registryMessages } from './modules/registry/messages.js';
 import { registryExtraMessages } from './modules/registry/messages-extra.js';
 
@@ -18,6 +19,7 @@ export const moduleMessages = {
     ...shopMessages.id,
     ...lendingCalcMessages.id,
     ...lendingMessages.id,
+    ...ordersMessages.id,
   },
   en: {
     ...accountsMessages.en,
@@ -28,5 +30,6 @@ export const moduleMessages = {
     ...shopMessages.en,
     ...lendingCalcMessages.en,
     ...lendingMessages.en,
+    ...ordersMessages.en,
   },
 };

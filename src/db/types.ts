@@ -2,6 +2,8 @@ import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { ShopTables } from '../modules/books/shop-tables.js';
 import type { BooksTables } from '../modules/books/tables.js';
 import type { LendingTables } from '../modules/lending/tables.js';
+import type { MarketplaceOrderTables } from '../modules/marketplace/orders-tables.js';
+import type { MarketplaceTables } from '../modules/marketplace/tables.js';
 import type { RegistryTables } from '../modules/registry/tables.js';
 
 /** Timestamps come back as Date, go in as Date or ISO text. */
@@ -129,4 +131,11 @@ export interface PlatformTables {
 }
 
 /** The whole database: platform tables plus each module's (modules add theirs here). */
-export interface Database extends PlatformTables, RegistryTables, BooksTables, ShopTables, LendingTables {}
+export interface Database
+  extends PlatformTables,
+    RegistryTables,
+    BooksTables,
+    ShopTables,
+    LendingTables,
+    MarketplaceTables,
+    MarketplaceOrderTables {}

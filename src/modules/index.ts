@@ -3,6 +3,7 @@ import { accountsModule } from './accounts/index.js';
 import { booksModule } from './books/index.js';
 import { homeModule } from './home/index.js';
 import { lendingModule } from './lending/index.js';
+import { marketplaceModule } from './marketplace/index.js';
 import { regionsApi } from './regions/api.js';
 import { registryModule } from './registry/index.js';
 
@@ -14,4 +15,5 @@ export async function registerModules(app: FastifyInstance) {
   await app.register(registryModule);
   await app.register(booksModule);
   await app.register(lendingModule);
+  await app.register(marketplaceModule);
 }

@@ -51,7 +51,8 @@ describe('GET /metrics', () => {
     await t.app.jobs.runDue();
     const after = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(sample(after, 'nl_jobs', { status: 'done' })).toBe(1);
-    expect(sample(after, 'nl_jobs', { status: 'pending' })).toBe(1);
+    // The future job and tonight's arrears run still wait.
+    expect(sample(after, 'nl_jobs', { status: 'pending' })).toBe(2);
     expect(sample(after, 'nl_outbox_pending_messages')).toBe(0);
     expect(sample(after, 'nl_outbox_messages', { status: 'sent' })).toBe(1);
   });

@@ -5,6 +5,8 @@ import * as m0004 from './0004_registry_import.js';
 import * as m0005 from './0005_books.js';
 import * as m0006 from './0006_registry_counts.js';
 import * as m0008 from './0008_books_yearend.js';
+import * as m0009 from './0009_marketplace.js';
+import * as m0010 from './0010_marketplace_orders.js';
 import * as m0011 from './0011_books_shop.js';
 import * as m0012 from './0012_books_source_types.js';
 import * as m0013 from './0013_lending.js';
@@ -18,6 +20,8 @@ const migrations: Record<string, Migration> = {
   '0005_books': m0005,
   '0006_registry_counts': m0006,
   '0008_books_yearend': m0008,
+  '0009_marketplace': m0009,
+  '0010_marketplace_orders': m0010,
   '0011_books_shop': m0011,
   '0012_books_source_types': m0012,
   '0013_lending': m0013,

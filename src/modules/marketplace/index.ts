@@ -1,0 +1,11 @@
+import type { FastifyInstance } from 'fastify';
+import { ordersModule } from './orders-web.js';
+
+/**
+ * Marketplace (issue 4). Each marketplace part registers its routes here, one line each
+ * (catalogue, orders, discovery). Tables: migration 0009_marketplace (tables.ts) and
+ * 0010_marketplace_orders (orders-tables.ts).
+ */
+export async function marketplaceModule(app: FastifyInstance) {
+  await ordersModule(app);
+}
