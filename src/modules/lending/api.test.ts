@@ -433,7 +433,9 @@ describe('loan lifecycle', () => {
 
 describe('arrears', () => {
   it('the arrears run accrues penalties, stores days past due and kolektibilitas, and reminds the member', async () => {
+    const withPhone = await addMember({ name: 'Sulastri Berponsel', phone: '081234500077' });
     const { loanId } = await activeLoan({
+      memberId: withPhone.id,
       product: { method: 'flat', ratePercent: 12, penaltyMode: 'per_day', penaltyRatePercent: '0.1' },
       principal: 1_200_000,
       term: 12,
@@ -457,8 +459,24 @@ describe('arrears', () => {
       .orderBy('number')
       .execute();
     expect(inst.map((i) => Number(i.penalty))).toEqual([3_360, 224]);
+    // One reminder for the loan (not one per instalment), about the oldest overdue instalment, with
+    // everything owed today: 112,000 + 3,360 + 112,000 + 224.
+    const { number } = await t.db.db.selectFrom('loans').select('number').where('id', '=', loanId).executeTakeFirstOrThrow();
+    const reminders = () =>
+      t.db.db
+        .selectFrom('outbox_messages')
+        .select(['body', 'channel'])
+        .where('subject', '=', `Pengingat angsuran pinjaman no. ${number}`)
+        .execute();
+    const sent = await reminders();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.channel).toBe('whatsapp');
+    expect(sent[0]?.body).toContain('angsuran ke-1');
+    expect(sent[0]?.body).toContain('terlambat 30 hari');
+    expect(sent[0]?.body).toContain('227.584');
     // Idempotent for the day.
     await runArrears(t.db.db, '2025-03-12', kop);
+    expect(await reminders()).toHaveLength(1);
     const again = await t.db.db
       .selectFrom('loan_installments')
       .select('penalty')

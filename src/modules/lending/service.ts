@@ -1177,11 +1177,18 @@ export async function runArrears(db: Db, asOf = todayWib(), koperasiId?: string)
     });
     const dpd = daysPastDue(accrued, asOf);
     loanUpdates.push({ id: loan.id, dpd, kol: kolektibilitas(dpd, settings.kolBands) });
-    // Reminders: one before the due day; when overdue on day 1 and then every 30 days.
+    // Reminders: one before the due day; when overdue on day 1 and then every 30 days. A loan gets
+    // at most one message a night, about its oldest instalment that calls for one, with everything
+    // owed by today (all overdue instalments and their penalties) as the amount.
+    const due: { number: number; due_date: string; overdue: boolean; days: number }[] = [];
+    let owedToday = 0n;
+    let upcoming = 0n;
     for (const [idx, r] of list.entries()) {
       const st = accrued[idx] as InstallmentState;
       const owed = owedOn(st);
-      if (owed.principal + owed.interest + owed.penalty <= 0n) continue;
+      const total = owed.principal + owed.interest + owed.penalty;
+      if (total <= 0n) continue;
+      if (r.due_date <= asOf) owedToday += total;
       const daysToDue = -daysBetweenSafe(asOf, r.due_date);
       const overdueDays = daysBetweenSafe(r.due_date, asOf);
       const last = r.reminded_at;
@@ -1192,31 +1199,35 @@ export async function runArrears(db: Db, asOf = todayWib(), koperasiId?: string)
       const overdueStep = overdueDays >= 1 && (last === null || last <= r.due_date || daysBetweenSafe(last, asOf) >= 30);
       if (!beforeDue && !overdueStep) continue;
       reminded.push({ loanId: loan.id, version: loan.schedule_version, number: r.number });
-      if (!loan.phone && !loan.user_id) continue;
-      const amount = rp(owed.principal + owed.interest + owed.penalty);
-      messages.push({
-        channel: 'whatsapp',
-        recipient: loan.phone ?? '',
-        userId: loan.user_id,
-        subject: t('lending.reminder.subject', { number: loan.number }),
-        body: overdueStep
-          ? t('lending.reminder.overdue', {
-              name: loan.member_name,
-              number: loan.number,
-              installment: r.number,
-              dueDate: r.due_date,
-              amount,
-              days: overdueDays,
-            })
-          : t('lending.reminder.upcoming', {
-              name: loan.member_name,
-              number: loan.number,
-              installment: r.number,
-              dueDate: r.due_date,
-              amount,
-            }),
-      });
+      due.push({ number: r.number, due_date: r.due_date, overdue: overdueStep, days: overdueDays });
+      if (!overdueStep && r.due_date > asOf) upcoming += total;
     }
+    const first = due[0];
+    if (!first || (!loan.phone && !loan.user_id)) continue;
+    // Overdue: what is owed today. Before the due day: that instalment plus anything still overdue.
+    const amount = rp(first.overdue ? owedToday : owedToday + upcoming);
+    messages.push({
+      channel: 'whatsapp',
+      recipient: loan.phone ?? '',
+      userId: loan.user_id,
+      subject: t('lending.reminder.subject', { number: loan.number }),
+      body: first.overdue
+        ? t('lending.reminder.overdue', {
+            name: loan.member_name,
+            number: loan.number,
+            installment: first.number,
+            dueDate: first.due_date,
+            amount,
+            days: first.days,
+          })
+        : t('lending.reminder.upcoming', {
+            name: loan.member_name,
+            number: loan.number,
+            installment: first.number,
+            dueDate: first.due_date,
+            amount,
+          }),
+    });
   }
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < penaltyUpdates.length; i += 1000) {
