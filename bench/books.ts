@@ -26,7 +26,7 @@ import pg from 'pg';
 import { pct, round, startServer } from './server.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const DB_NAME = 'bench_books';
+const DB_NAME = process.env.BENCH_BOOKS_DB ?? 'bench_books';
 const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const N_MEMBERS = Number(process.env.BENCH_MEMBERS ?? 20_000);
 const N_MONTHS = Number(process.env.BENCH_MONTHS ?? 60);

@@ -38,4 +38,20 @@
     const button = ev.submitter;
     if (button instanceof HTMLButtonElement) setTimeout(() => button.setAttribute('disabled', ''), 0);
   });
+
+  // Downloads that take a while (e.g. the RAT report): <a data-progress="status-id"> shows the
+  // status element while the file is made; it hides again when the page regains focus or after 20 s.
+  document.addEventListener('click', (ev) => {
+    const link = ev.target instanceof Element ? ev.target.closest('a[data-progress]') : null;
+    const note = link ? document.getElementById(link.getAttribute('data-progress') || '') : null;
+    if (!link || !note) return;
+    note.hidden = false;
+    link.setAttribute('aria-busy', 'true');
+    const done = () => {
+      note.hidden = true;
+      link.removeAttribute('aria-busy');
+    };
+    setTimeout(done, 20000);
+    window.addEventListener('focus', done, { once: true });
+  });
 })();

@@ -1,9 +1,12 @@
 import { accountsMessages } from './modules/accounts/messages.js';
+import { booksExtrasMessages } from './modules/books/extra-messages.js';
 import { booksMessages } from './modules/books/messages.js';
 import { shopMessages } from './modules/books/shop-messages.js';
 import { homeMessages } from './modules/home/messages.js';
 import { lendingCalcMessages } from './modules/lending/calc-messages.js';
+import { healthMessages } from './modules/lending/health-messages.js';
 import { lendingMessages } from './modules/lending/messages.js';
+import { shuMessages } from './modules/lending/shu-messages.js';
 import { ordersMessages } from './modules/marketplace/orders-messages.js';
 import { registryMessages } from './modules/registry/messages.js';
 import { registryExtraMessages } from './modules/registry/messages-extra.js';
@@ -16,9 +19,12 @@ export const moduleMessages = {
     ...registryMessages.id,
     ...registryExtraMessages.id,
     ...booksMessages.id,
+    ...booksExtrasMessages.id,
     ...shopMessages.id,
     ...lendingCalcMessages.id,
     ...lendingMessages.id,
+    ...shuMessages.id,
+    ...healthMessages.id,
     ...ordersMessages.id,
   },
   en: {
@@ -27,9 +33,12 @@ export const moduleMessages = {
     ...registryMessages.en,
     ...registryExtraMessages.en,
     ...booksMessages.en,
+    ...booksExtrasMessages.en,
     ...shopMessages.en,
     ...lendingCalcMessages.en,
     ...lendingMessages.en,
+    ...shuMessages.en,
+    ...healthMessages.en,
     ...ordersMessages.en,
   },
 };

@@ -1,6 +1,9 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { BooksExtraTables } from '../modules/books/extra-tables.js';
 import type { ShopTables } from '../modules/books/shop-tables.js';
 import type { BooksTables } from '../modules/books/tables.js';
+import type { HealthTables } from '../modules/lending/health-tables.js';
+import type { ShuTables } from '../modules/lending/shu-tables.js';
 import type { LendingTables } from '../modules/lending/tables.js';
 import type { MarketplaceOrderTables } from '../modules/marketplace/orders-tables.js';
 import type { MarketplaceTables } from '../modules/marketplace/tables.js';
@@ -135,7 +138,10 @@ export interface Database
   extends PlatformTables,
     RegistryTables,
     BooksTables,
+    BooksExtraTables,
     ShopTables,
     LendingTables,
+    ShuTables,
+    HealthTables,
     MarketplaceTables,
     MarketplaceOrderTables {}

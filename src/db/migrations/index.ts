@@ -11,6 +11,9 @@ import * as m0011 from './0011_books_shop.js';
 import * as m0012 from './0012_books_source_types.js';
 import * as m0013 from './0013_lending.js';
 import * as m0014 from './0014_books_journal_sequences.js';
+import * as m0015 from './0015_shu.js';
+import * as m0016 from './0016_health.js';
+import * as m0020 from './0020_books_extras.js';
 
 /** Ordered list of migrations. Add new files at the end; never edit or reorder landed ones. */
 const migrations: Record<string, Migration> = {
@@ -26,6 +29,9 @@ const migrations: Record<string, Migration> = {
   '0012_books_source_types': m0012,
   '0013_lending': m0013,
   '0014_books_journal_sequences': m0014,
+  '0015_shu': m0015,
+  '0016_health': m0016,
+  '0020_books_extras': m0020,
 };
 
 export const migrationProvider: MigrationProvider = {

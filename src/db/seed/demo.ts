@@ -6,6 +6,7 @@ import { seedBooksDemo } from '../../modules/books/demo.js';
 import { syncJournalSequences } from '../../modules/books/service.js';
 import { seedShopDemo } from '../../modules/books/shop-demo.js';
 import { seedLendingDemo } from '../../modules/lending/demo.js';
+import { seedShuDemo } from '../../modules/lending/shu-demo.js';
 import { seedRegistryDemo } from '../../modules/registry/demo.js';
 import type { Database } from '../types.js';
 
@@ -115,4 +116,6 @@ export async function seedDemo(db: Kysely<Database>, config: Config): Promise<vo
   await syncJournalSequences(db);
   // Loans of the demo KSP: three products, loans in every state, their repayments and arrears (idempotent).
   await seedLendingDemo(db);
+  // SHU of the demo KSP's last full year: simulated, approved, posted, paid into sukarela (idempotent; only once that year is closed in the books).
+  await seedShuDemo(db);
 }

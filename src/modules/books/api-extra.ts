@@ -1,5 +1,6 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { EXTRA_REPORT_NAMES, EXTRA_REPORT_QUERIES } from './extra-reports.js';
 import { buildReport, EXPORT_FORMATS, REPORT_KINDS, type ReportKind, reportFile, toPdf, toXlsx } from './report-export.js';
 import { closeYear, listYears } from './yearend.js';
 
@@ -81,12 +82,14 @@ export async function booksExtraApi(app: FastifyInstance) {
       from: Type.Optional(DateStr),
       to: Type.Optional(DateStr),
     }),
+    ...EXTRA_REPORT_QUERIES,
   };
   const names: Record<ReportKind, string> = {
     'trial-balance': 'Trial balance (neraca saldo) as of a day',
     'balance-sheet': 'Balance sheet (neraca) as of a day',
     'income-statement': 'Income statement (perhitungan hasil usaha) over from..to',
     'general-ledger': 'General ledger (buku besar) of one account (default: 1 January to today)',
+    ...EXTRA_REPORT_NAMES,
   };
   for (const kind of REPORT_KINDS) {
     for (const format of EXPORT_FORMATS) {

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { booksApi } from './api.js';
 import { booksExtraApi } from './api-extra.js';
+import { booksExtrasApi } from './extra-api.js';
+import { booksExtrasWeb } from './extra-web.js';
 import { shopApi } from './shop-api.js';
 import { shopWeb } from './shop-web.js';
 import { booksWeb } from './web.js';
@@ -14,6 +16,8 @@ export async function booksModule(app: FastifyInstance) {
   await booksApi(app);
   await booksExtraApi(app);
   await booksWeb(app);
+  await booksExtrasApi(app);
+  await booksExtrasWeb(app);
   await shopApi(app);
   await shopWeb(app);
 

@@ -13,7 +13,17 @@ import { balanceSheetReport, generalLedger, incomeStatementReport, int, LEDGER_L
 
 type Db = Kysely<Database>;
 
-export const REPORT_KINDS = ['trial-balance', 'balance-sheet', 'income-statement', 'general-ledger'] as const;
+export const REPORT_KINDS = [
+  'trial-balance',
+  'balance-sheet',
+  'income-statement',
+  'general-ledger',
+  // Built in extra-reports.ts (arus kas, simpanan per anggota, daftar anggota, tunggakan simpanan wajib).
+  'cash-flow',
+  'member-savings',
+  'member-list',
+  'wajib-arrears',
+] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 export const EXPORT_FORMATS = ['xlsx', 'pdf'] as const;
 export type ReportFormat = (typeof EXPORT_FORMATS)[number];
@@ -23,19 +33,26 @@ export const REPORT_CONTENT_TYPES: Record<ReportFormat, string> = {
   pdf: 'application/pdf',
 };
 
-type Cell = string | number | null;
+export type Cell = string | number | null;
+const EXTRA_KINDS: ReadonlySet<ReportKind> = new Set(['cash-flow', 'member-savings', 'member-list', 'wajib-arrears']);
 
 /** One table of a report: its rows (label cells then amounts) and a bold total row. */
-interface Section {
+export interface Section {
+  /** XLSX only: the worksheet this section goes on (documents of several sheets, e.g. the RAT report); default one sheet. */
+  sheet?: string;
   heading: string | null;
   columns: string[];
   rows: Cell[][];
   total: Cell[] | null;
+  /** Optional PDF layout for other column counts: relative widths of the columns and the first amount column (right-aligned). */
+  widths?: number[];
+  amountFrom?: number;
 }
 
 /** A report ready to be written in any format. */
 export interface ReportDoc {
-  kind: ReportKind;
+  /** 'rat': the RAT report of lending/rat-service.ts, built from these same pieces. */
+  kind: ReportKind | 'rat' | 'shu';
   title: string;
   koperasiName: string;
   period: string;
@@ -71,6 +88,10 @@ export async function buildReport(
   now = new Date(),
 ): Promise<ReportDoc> {
   const generatedAt = wibTimestamp(now);
+  if (EXTRA_KINDS.has(kind)) {
+    const { buildExtraReport } = await import('./extra-reports.js');
+    return buildExtraReport(db, ctx, koperasiId, kind, q, now);
+  }
   if (kind === 'trial-balance') {
     const r = await trialBalance(db, ctx, koperasiId, q.asOf);
     const name = await koperasiName(db, koperasiId);
@@ -190,21 +211,31 @@ export async function toXlsx(doc: ReportDoc): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Ngalam Laris';
   wb.title = `${doc.title} — ${doc.koperasiName}`;
-  const ws = wb.addWorksheet(doc.title.slice(0, 31));
-  ws.columns =
-    doc.kind === 'general-ledger'
-      ? [{ width: 12 }, { width: 8 }, { width: 48 }, { width: 16 }, { width: 16 }, { width: 18 }]
-      : [{ width: 10 }, { width: 48 }, { width: 20 }, { width: 20 }];
-  ws.addRow([doc.title]).font = { bold: true, size: 14 };
-  ws.addRow([doc.koperasiName]).font = { bold: true };
-  ws.addRow([doc.period]);
-  ws.addRow([`Dibuat ${doc.generatedAt}`]);
+  // Sections may name their sheet (several sheets); the summary goes on the first one.
+  const sheetNames = [...new Set(doc.sections.map((s) => s.sheet ?? doc.title))];
+  if (sheetNames.length === 0) sheetNames.push(doc.title);
+  const sheets = new Map<string, import('exceljs').Worksheet>();
+  for (const name of sheetNames) {
+    const sheet = wb.addWorksheet(name.slice(0, 31));
+    sheet.columns =
+      doc.kind === 'general-ledger'
+        ? [{ width: 12 }, { width: 8 }, { width: 48 }, { width: 16 }, { width: 16 }, { width: 18 }]
+        : [{ width: 10 }, { width: 48 }, { width: 20 }, { width: 20 }];
+    sheet.addRow([doc.title]).font = { bold: true, size: 14 };
+    sheet.addRow([doc.koperasiName]).font = { bold: true };
+    sheet.addRow([doc.period]);
+    sheet.addRow([`Dibuat ${doc.generatedAt}`]);
+    sheets.set(name, sheet);
+  }
+  const first = sheets.get(sheetNames[0]!)!;
+  let ws = first;
   const money = (row: import('exceljs').Row, from: number) => {
     row.eachCell((c, col) => {
       if (col >= from && typeof c.value === 'number') c.numFmt = '#,##0;-#,##0';
     });
   };
   for (const s of doc.sections) {
+    ws = sheets.get(s.sheet ?? doc.title) ?? first;
     ws.addRow([]);
     if (s.heading) ws.addRow([s.heading]).font = { bold: true };
     const head = ws.addRow(s.columns);
@@ -216,6 +247,7 @@ export async function toXlsx(doc: ReportDoc): Promise<Buffer> {
       money(t, 3);
     }
   }
+  ws = first;
   ws.addRow([]);
   for (const [label, value] of doc.summary) {
     const r = ws.addRow(['', label, value]);
@@ -279,15 +311,27 @@ export async function toPdf(doc: ReportDoc, opts: { compress?: boolean } = {}): 
       y = 40;
     }
   };
-  const row = (cells: Cell[], bold = false) => {
-    const cols = layout(cells.length === 6 ? 6 : cells.length === 4 ? 4 : 3);
+  // A section's own layout (widths relative to the page width), when it has one.
+  const custom = (s: Section) => {
+    if (!s.widths) return undefined;
+    const sum = s.widths.reduce((a, b) => a + b, 0);
+    let x = left;
+    return s.widths.map((w) => {
+      const col = { x, w: (width * w) / sum - 4 };
+      x += (width * w) / sum;
+      return col;
+    });
+  };
+  const row = (cells: Cell[], bold = false, s?: Section) => {
+    const own = s ? custom(s) : undefined;
+    const cols = own ?? layout(cells.length === 6 ? 6 : cells.length === 4 ? 4 : 3);
     pdf.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(9);
     const h = Math.max(...cells.map((c, i) => pdf.heightOfString(String(rp(c)), { width: cols[i]?.w ?? 100 }))) + 3;
     ensure(h);
     cells.forEach((c, i) => {
       const col = cols[i];
       if (!col) return;
-      const amount = cells.length === 6 ? i >= 3 : i >= 2;
+      const amount = own ? i >= (s?.amountFrom ?? cells.length) : cells.length === 6 ? i >= 3 : i >= 2;
       pdf.text(String(rp(c)), col.x, y, { width: col.w, align: amount ? 'right' : 'left', lineBreak: true });
     });
     y += h;
@@ -316,12 +360,12 @@ export async function toPdf(doc: ReportDoc, opts: { compress?: boolean } = {}): 
       pdf.font('Helvetica-Bold').fontSize(11).text(s.heading, left, y, { width });
       y = pdf.y + 3;
     }
-    row(s.columns, true);
+    row(s.columns, true, s);
     rule();
-    for (const r of s.rows) row(r);
+    for (const r of s.rows) row(r, false, s);
     if (s.total) {
       rule();
-      row(s.total, true);
+      row(s.total, true, s);
     }
     y += 8;
   }

@@ -639,6 +639,22 @@ export async function memberLeaves(db: Db, ctx: RequestContext, koperasiId: stri
     if (!member) throw notFound('books.memberNotFound');
     if (member.status !== 'aktif') throw conflict('books.memberAlreadyLeft');
     if (date < member.join_date) throw ruleViolated('books.dateBeforeJoin', { joinDate: member.join_date });
+    // What the member still owes or is owed outside simpanan is settled first, by its own steps
+    // (a loan's payoff, a term deposit's payout), so the settlement here is only the simpanan.
+    const loans = await trx
+      .selectFrom('loans')
+      .select('number')
+      .where('member_id', '=', member.id)
+      .where('status', 'in', ['disetujui', 'aktif'])
+      .execute();
+    if (loans.length) throw conflict('books.leaveOpenLoans', { numbers: loans.map((l) => l.number).join(', ') });
+    const deposits = await trx
+      .selectFrom('books_term_deposits')
+      .select('id')
+      .where('member_id', '=', member.id)
+      .where('status', '=', 'aktif')
+      .execute();
+    if (deposits.length) throw conflict('books.leaveOpenDeposits', { count: deposits.length });
     const balances = await repo.lockMemberBalances(trx, member.id);
     const kinds = SAVINGS_KINDS.filter((k) => balances[k] > 0n);
     const total = kinds.reduce((s, k) => s + balances[k], 0n);

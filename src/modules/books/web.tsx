@@ -29,6 +29,7 @@ import { Layout } from '../../platform/web/layout.js';
 import { type FormErrors, formErrors, type PageContext } from '../../platform/web/page.js';
 import { getKoperasi } from '../registry/service.js';
 import { periodOf, SAVINGS_ACCOUNT, SAVINGS_KINDS, type SavingsKind, SYSTEM_ACCOUNTS } from './domain.js';
+import { memberDepositTotal } from './extra-deposits.js';
 import { buildReport, EXPORT_FORMATS, REPORT_KINDS, reportFile, toPdf, toXlsx } from './report-export.js';
 import { JournalInput, MemberInput, SavingsInput } from './schemas.js';
 import * as svc from './service.js';
@@ -121,6 +122,8 @@ function BooksTabs(p: { t: Translate; id: string; current: string; features?: Fe
     ['jurnal', 'books.w.journal'],
     ['periode', 'books.w.periods'],
     ['laporan', 'books.w.reports'],
+    ['shu', 'shu.tab'],
+    ['kesehatan', 'health.w.tab'],
     ['pengaturan', 'shop.w.settings'],
   ];
   return (
@@ -166,7 +169,7 @@ const statusTone = (s: string): BadgeTone =>
 
 const kindOptions = (t: Translate) => SAVINGS_KINDS.map((k) => ({ value: k, label: t(`books.kind.${k}`) }));
 
-function Balances(p: { t: Translate; balances: Record<SavingsKind, bigint> }) {
+function Balances(p: { t: Translate; balances: Record<SavingsKind, bigint>; berjangka?: bigint }) {
   const total = SAVINGS_KINDS.reduce((s, k) => s + p.balances[k], 0n);
   return (
     <ul class="stats">
@@ -180,11 +183,37 @@ function Balances(p: { t: Translate; balances: Record<SavingsKind, bigint> }) {
         <span class="stat-label">{e(p.t('books.w.total'))}</span>
         <span class="stat-value">{formatRupiah(total)}</span>
       </li>
+      {p.berjangka !== undefined ? (
+        <li class="stat">
+          <span class="stat-label">{e(p.t('books.x.depositTotal'))}</span>
+          <span class="stat-value">{formatRupiah(p.berjangka)}</span>
+        </li>
+      ) : (
+        ''
+      )}
     </ul>
   );
 }
 
 type Statement = Awaited<ReturnType<typeof svc.memberStatement>>;
+
+/** Member card (PDF) and simpanan wajib status (extra-web.tsx), for the pengurus and the member themself. */
+function MemberLinks(p: { t: Translate; id: string; memberId: string }) {
+  const base = `/koperasi/${p.id}/anggota/${p.memberId}`;
+  return (
+    <p class="button-row">
+      <LinkButton small variant="secondary" href={`${base}/kartu.pdf`}>
+        {e(p.t('books.x.card'))}
+      </LinkButton>
+      <LinkButton small variant="secondary" href={`${base}/wajib`}>
+        {e(p.t('books.x.wajibLink'))}
+      </LinkButton>
+      <LinkButton small variant="secondary" href={`${base}/berjangka`}>
+        {e(p.t('books.x.deposits'))}
+      </LinkButton>
+    </p>
+  );
+}
 
 function StatementView(p: { page: PageContext; st: Statement; action: string }) {
   const { t, locale } = p.page;
@@ -195,6 +224,11 @@ function StatementView(p: { page: PageContext; st: Statement; action: string }) 
     { key: 'amount', label: t('books.w.total'), class: 'num', render: (r) => formatRupiah(r.amount) },
     { key: 'balance', label: t('books.w.balanceAfter'), class: 'num', render: (r) => formatRupiah(r.balanceAfter) },
     { key: 'entry', label: t('books.w.entryNo'), render: (r) => (r.journalEntryNumber ? `#${r.journalEntryNumber}` : '') },
+    {
+      key: 'receipt',
+      label: t('books.x.receipt'),
+      render: (r) => <a href={`/koperasi/${p.st.member.koperasi_id}/simpanan/${r.id}/bukti`}>{e(t('books.x.receipt'))}</a>,
+    },
   ];
   return (
     <Card title={t('books.w.statement')}>
@@ -519,6 +553,7 @@ export async function booksWeb(app: FastifyInstance) {
     const { id, memberId } = paramsOf(req);
     const ctx = req.ctx;
     const { member, balances } = await svc.memberBalances(db(), ctx, id, memberId as string);
+    const berjangka = await memberDepositTotal(db(), id, member.id);
     const range = statementRange(queryOf(req));
     const st = await svc.memberStatement(db(), ctx, id, member.id, range.from, range.to);
     const kopName = await koperasiName(app, ctx, id);
@@ -535,9 +570,22 @@ export async function booksWeb(app: FastifyInstance) {
             <Badge tone={statusTone(member.status)}>{e(tk(t, `books.w.status.${member.status}`))}</Badge>{' '}
             {e(`${t('books.w.joinDate')}: ${member.join_date}`)}
           </p>
+          <MemberLinks t={t} id={id} memberId={member.id} />
           <h2>{e(t('books.w.balances'))}</h2>
-          <Balances t={t} balances={balances} />
+          <Balances t={t} balances={balances} berjangka={berjangka} />
         </Card>
+        {UUID.test(queryOf(req).bukti ?? '') ? (
+          <Card>
+            <p>
+              {e(t('books.x.receiptReady'))}{' '}
+              <LinkButton small href={`/koperasi/${id}/simpanan/${queryOf(req).bukti}/bukti`}>
+                {e(t('books.x.receiptShow'))}
+              </LinkButton>
+            </p>
+          </Card>
+        ) : (
+          ''
+        )}
         {manage && member.status === 'aktif' ? (
           <Card title={t('books.w.savingsForm')}>
             <ErrorSummary t={t} errors={errors} />
@@ -601,9 +649,9 @@ export async function booksWeb(app: FastifyInstance) {
     const r = validate(SavingsInput, { memberId, kind: v.kind, type: v.type, amount, ...(v.date ? { date: v.date } : {}) });
     if (!r.ok) return memberPage(req, reply, 400, v, formErrors(req.ctx.t, r.issues));
     try {
-      await svc.recordSavings(db(), req.ctx, id, r.value);
+      const rec = await svc.recordSavings(db(), req.ctx, id, r.value);
       reply.flash({ kind: 'success', key: 'books.w.savingsRecorded' });
-      return reply.redirect(`/koperasi/${id}/anggota/${memberId}`, 303);
+      return reply.redirect(`/koperasi/${id}/anggota/${memberId}?bukti=${rec.id}`, 303);
     } catch (err) {
       const key = err instanceof AppError ? err.messageKey : '';
       const onDate = /period|year|date/i.test(key) && key !== 'books.dateInvalid';
@@ -1075,6 +1123,9 @@ export async function booksWeb(app: FastifyInstance) {
       status,
       <BooksPage page={page} id={id} kopName={kopName} tab="laporan" title={t('books.w.reports')}>
         <ErrorSummary t={t} errors={errors} />
+        <p>
+          <a href={`${base}/lainnya`}>{e(t('books.x.moreReports'))}</a>: {e(t('books.x.moreReportsLink'))}
+        </p>
         <Form action={base} method="get" class="filters">
           <TextField name="asOf" label={t('books.w.asOf')} type="date" value={asOf} error={errors.asOf} />
           <TextField name="from" label={t('books.w.from')} type="date" value={from} error={errors.from} />
@@ -1252,7 +1303,7 @@ export async function booksWeb(app: FastifyInstance) {
     const ctx = req.ctx;
     const range = statementRange(queryOf(req));
     const kopIds = organizationsFor(ctx, 'anggota_koperasi');
-    const mine: { kopName: string; member: svc.MemberRow; balances: Record<SavingsKind, bigint>; st: Statement }[] = [];
+    const mine: { kopName: string; member: svc.MemberRow; balances: Record<SavingsKind, bigint>; berjangka: bigint; st: Statement }[] = [];
     for (const kid of kopIds) {
       const member = await svc.getOwnMember(db(), ctx, kid).catch((err) => {
         if (err instanceof AppError && err.status === 404) return null;
@@ -1260,8 +1311,9 @@ export async function booksWeb(app: FastifyInstance) {
       });
       if (!member) continue;
       const { balances } = await svc.memberBalances(db(), ctx, kid, member.id);
+      const berjangka = await memberDepositTotal(db(), kid, member.id);
       const st = await svc.memberStatement(db(), ctx, kid, member.id, range.from, range.to);
-      mine.push({ kopName: await koperasiName(app, ctx, kid), member, balances, st });
+      mine.push({ kopName: await koperasiName(app, ctx, kid), member, balances, berjangka, st });
     }
     const page = req.page(reply);
     const { t } = page;
@@ -1280,7 +1332,8 @@ export async function booksWeb(app: FastifyInstance) {
                 <span safe>{`${m.member.member_number}. ${m.member.name}`}</span>
               </h2>
               <Card title={t('books.w.balances')}>
-                <Balances t={t} balances={m.balances} />
+                <Balances t={t} balances={m.balances} berjangka={m.berjangka} />
+                <MemberLinks t={t} id={m.member.koperasi_id} memberId={m.member.id} />
               </Card>
               <StatementView page={page} st={m.st} action="/anggota/saya" />
             </section>

@@ -76,7 +76,8 @@ describe('home page', () => {
     const sizes = await Promise.all(
       ['/', '/static/app.css', '/static/app.js'].map(async (url) => (await t.app.inject({ url })).rawPayload.length),
     );
-    expect(sizes[1]).toBeLessThan(24_000);
+    // One stylesheet for the whole site (registry, books, lending, marketplace): ~6 KB gzipped.
+    expect(sizes[1]).toBeLessThan(28_000);
     expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThan(80_000); // uncompressed; far less gzipped
   });
 

@@ -307,7 +307,7 @@ describe('loan lifecycle', () => {
   });
 
   it('early payoff follows the product’s rule and the quote; the loan becomes lunas and the receivable is zero', async () => {
-    const { loanId } = await activeLoan({
+    const { loanId, memberId } = await activeLoan({
       product: { method: 'flat', ratePercent: 12, earlyPayoffRule: 'current_month_interest' },
       principal: 1_200_000,
       term: 12,
@@ -321,6 +321,11 @@ describe('loan lifecycle', () => {
     const q = await api(ketua, 'GET', `/api/v1/koperasi/${kop}/loans/${loanId}/payoff-quote?date=2025-03-01`);
     expect(q.statusCode, q.body).toBe(200);
     expect(q.json()).toMatchObject({ principal: 1_100_000, interest: 12_000, penalty: 0, waivedInterest: 120_000, total: 1_112_000 });
+    // While the loan runs the member cannot leave (the settlement would pay out simpanan still owed against it).
+    const leave = () => api(ketua, 'POST', `/api/v1/koperasi/${kop}/members/${memberId}/leave`, { date: '2025-03-02' });
+    const early = await leave();
+    expect(early.statusCode, early.body).toBe(409);
+    expect(early.json().error.message).toContain('pinjaman berjalan');
     const wrong = await api(ketua, 'POST', `/api/v1/koperasi/${kop}/loans/${loanId}/payoff`, { amount: 1_100_000, date: '2025-03-01' });
     expect(wrong.statusCode).toBe(409);
     expect(wrong.json().error.details.total).toBe(1_112_000);
@@ -339,6 +344,9 @@ describe('loan lifecycle', () => {
     expect(
       (await api(ketua, 'POST', `/api/v1/koperasi/${kop}/loans/${loanId}/repayments`, { amount: 1, date: '2025-03-02' })).statusCode,
     ).toBe(409);
+    // Paid off: now the member may leave, and gets their simpanan back.
+    const left = await leave();
+    expect(left.statusCode, left.body).toBe(200);
   });
 
   it('rescheduling keeps the old schedule and amortises the remaining principal anew', async () => {
