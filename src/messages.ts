@@ -7,7 +7,10 @@ import { lendingCalcMessages } from './modules/lending/calc-messages.js';
 import { healthMessages } from './modules/lending/health-messages.js';
 import { lendingMessages } from './modules/lending/messages.js';
 import { shuMessages } from './modules/lending/shu-messages.js';
+import { catalogueMessages } from './modules/marketplace/catalogue-messages.js';
+import { discoveryMessages } from './modules/marketplace/discovery-messages.js';
 import { ordersMessages } from './modules/marketplace/orders-messages.js';
+import { publicMessages } from './modules/marketplace/public-messages.js';
 import { registryMessages } from './modules/registry/messages.js';
 import { registryExtraMessages } from './modules/registry/messages-extra.js';
 
@@ -26,6 +29,9 @@ export const moduleMessages = {
     ...shuMessages.id,
     ...healthMessages.id,
     ...ordersMessages.id,
+    ...catalogueMessages.id,
+    ...discoveryMessages.id,
+    ...publicMessages.id,
   },
   en: {
     ...accountsMessages.en,
@@ -40,5 +46,8 @@ export const moduleMessages = {
     ...shuMessages.en,
     ...healthMessages.en,
     ...ordersMessages.en,
+    ...catalogueMessages.en,
+    ...discoveryMessages.en,
+    ...publicMessages.en,
   },
 };

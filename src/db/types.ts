@@ -5,6 +5,7 @@ import type { BooksTables } from '../modules/books/tables.js';
 import type { HealthTables } from '../modules/lending/health-tables.js';
 import type { ShuTables } from '../modules/lending/shu-tables.js';
 import type { LendingTables } from '../modules/lending/tables.js';
+import type { MarketDiscoveryTables } from '../modules/marketplace/discovery-tables.js';
 import type { MarketplaceOrderTables } from '../modules/marketplace/orders-tables.js';
 import type { MarketplaceTables } from '../modules/marketplace/tables.js';
 import type { RegistryTables } from '../modules/registry/tables.js';
@@ -144,4 +145,5 @@ export interface Database
     ShuTables,
     HealthTables,
     MarketplaceTables,
-    MarketplaceOrderTables {}
+    MarketplaceOrderTables,
+    MarketDiscoveryTables {}

@@ -64,7 +64,7 @@ describe('home page and language switch', () => {
     await page.goto('/');
     expect(await page.locator('.home-hero a[href="/daftar"]').textContent()).toBe('Daftar gratis');
     expect(await page.locator('.home-hero a[href="/masuk"]').textContent()).toBe('Masuk');
-    const soon = page.locator('.feature-card', { hasText: 'Pasar daring Ngalam Laris' });
+    const soon = page.locator('.feature-card', { hasText: 'Pendampingan dan pelatihan' });
     expect(await soon.textContent()).toContain('Segera hadir');
     expect(await soon.locator('a').count()).toBe(0);
     // The registry and the public directory are there, and their cards lead to them.

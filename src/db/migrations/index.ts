@@ -13,6 +13,8 @@ import * as m0013 from './0013_lending.js';
 import * as m0014 from './0014_books_journal_sequences.js';
 import * as m0015 from './0015_shu.js';
 import * as m0016 from './0016_health.js';
+import * as m0018 from './0018_market_search.js';
+import * as m0019 from './0019_market_discovery.js';
 import * as m0020 from './0020_books_extras.js';
 
 /** Ordered list of migrations. Add new files at the end; never edit or reorder landed ones. */
@@ -31,6 +33,8 @@ const migrations: Record<string, Migration> = {
   '0014_books_journal_sequences': m0014,
   '0015_shu': m0015,
   '0016_health': m0016,
+  '0018_market_search': m0018,
+  '0019_market_discovery': m0019,
   '0020_books_extras': m0020,
 };
 

@@ -7,6 +7,8 @@ import { syncJournalSequences } from '../../modules/books/service.js';
 import { seedShopDemo } from '../../modules/books/shop-demo.js';
 import { seedLendingDemo } from '../../modules/lending/demo.js';
 import { seedShuDemo } from '../../modules/lending/shu-demo.js';
+import { seedCatalogueDemo } from '../../modules/marketplace/catalogue-demo.js';
+import { seedDiscoveryDemo } from '../../modules/marketplace/discovery-demo.js';
 import { seedRegistryDemo } from '../../modules/registry/demo.js';
 import type { Database } from '../types.js';
 
@@ -118,4 +120,8 @@ export async function seedDemo(db: Kysely<Database>, config: Config): Promise<vo
   await seedLendingDemo(db);
   // SHU of the demo KSP's last full year: simulated, approved, posted, paid into sukarela (idempotent; only once that year is closed in the books).
   await seedShuDemo(db);
+  // Marketplace catalogue: Bu Sri's store (umkm@…) with products and photos, ~30 more demo stores (idempotent).
+  await seedCatalogueDemo(db, config);
+  // Marketplace discovery: verified "Produk Asli Malang" products of the demo stores, Jumat Beli Lokal and a bazaar (idempotent; keep after the catalogue's demo stores).
+  await seedDiscoveryDemo(db);
 }

@@ -63,8 +63,11 @@ describe('home page', () => {
     expect(directory).toContain('Sudah tersedia');
     expect(directory).toContain('<a href="/direktori">Direktori UMKM dan koperasi</a>');
     const marketplace = card('Pasar daring Ngalam Laris');
-    expect(marketplace).toContain('Segera hadir');
-    expect(marketplace).not.toContain('<a ');
+    expect(marketplace).toContain('Sudah tersedia');
+    expect(marketplace).toContain('<a href="/produk">Pasar daring Ngalam Laris</a>');
+    const mentoring = card('Pendampingan dan pelatihan');
+    expect(mentoring).toContain('Segera hadir');
+    expect(mentoring).not.toContain('<a ');
     // The links lead somewhere: the directory is public, the registry asks to log in.
     expect((await t.app.inject({ url: '/direktori' })).statusCode).toBe(200);
     expect((await t.app.inject({ url: '/registri' })).headers.location).toBe('/masuk?next=%2Fregistri');

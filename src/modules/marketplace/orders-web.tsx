@@ -28,6 +28,7 @@ import { Layout } from '../../platform/web/layout.js';
 import { type FormErrors, formErrors, type PageContext } from '../../platform/web/page.js';
 import { listKelurahanGrouped } from '../regions/service.js';
 import { multipartFromBody, multipartPreValidation } from '../registry/multipart.js';
+import { discoveryReviewForms } from './discovery-views.js';
 import { ordersApi } from './orders-api.js';
 import { barHeight, dailySeries, LOW_STOCK_THRESHOLD, ORDER_STATUSES, type OrderStatus } from './orders-domain.js';
 import { registerOrderJobs } from './orders-jobs.js';
@@ -273,6 +274,7 @@ export async function ordersWeb(app: FastifyInstance, storage: FileStorage) {
           actions={svc.actionsFor(v.order, 'buyer')}
           waLink={svc.buyerWaLink(v.order, details.store)}
           errors={errors}
+          reviews={await discoveryReviewForms(db(), req.page(reply), v.order, `/pesanan/${encodeURIComponent(token)}/ulasan`)}
         />,
       );
   }
@@ -376,6 +378,7 @@ export async function ordersWeb(app: FastifyInstance, storage: FileStorage) {
     const actions = svc.actionsFor(v.order, 'buyer');
     const wa = svc.buyerWaLink(v.order, details.store);
     const base = `/pesanan-saya/${v.order.id}`;
+    const reviews = await discoveryReviewForms(db(), page, v.order, `${base}/ulasan`);
     reply.header('cache-control', 'private, no-store');
     return reply
       .status(status)
@@ -385,6 +388,7 @@ export async function ordersWeb(app: FastifyInstance, storage: FileStorage) {
           <PageHeader title={t('orders.w.orderTitle', { number: v.order.number })} />
           <ErrorSummary t={t} errors={errors} />
           <OrderSummary t={t} locale={locale} view={v} details={details} />
+          {reviews}
           <div class="form-actions">
             {actions.map((to) => (
               <Form
@@ -1013,6 +1017,8 @@ function TrackingPage(p: {
   actions: OrderStatus[];
   waLink: string | null;
   errors: FormErrors;
+  /** Review forms of a completed order (discovery-views). */
+  reviews?: string;
 }) {
   const { t, locale } = p.page;
   const o = p.view.order;
@@ -1090,6 +1096,7 @@ function TrackingPage(p: {
         ''
       )}
       <OrderSummary t={t} locale={locale} view={p.view} details={p.details} />
+      {p.reviews ?? ''}
       <div class="form-actions">
         {p.actions.includes('selesai') ? (
           <Form action={`${base}/selesai`} csrfToken={p.page.csrfToken}>

@@ -57,8 +57,8 @@ const FEATURES: { key: string; icon: keyof typeof ICONS; available: boolean; hre
   { key: 'regions', icon: 'map', available: true },
   { key: 'registry', icon: 'list', available: true, href: '/registri' },
   { key: 'directory', icon: 'store', available: true, href: '/direktori' },
-  { key: 'marketplace', icon: 'bag', available: false },
-  { key: 'koperasi', icon: 'book', available: false },
+  { key: 'marketplace', icon: 'bag', available: true, href: '/produk' },
+  { key: 'koperasi', icon: 'book', available: true, href: '/koperasi/buku' },
   { key: 'mentoring', icon: 'mentor', available: false },
   { key: 'legality', icon: 'doc', available: false },
   { key: 'financing', icon: 'coins', available: false },
@@ -67,7 +67,7 @@ const FEATURES: { key: string; icon: keyof typeof ICONS; available: boolean; hre
   { key: 'dashboard', icon: 'chart', available: false },
 ];
 
-export function HomePage({ page, regions }: { page: PageContext; regions: RegionCounts }) {
+export function HomePage({ page, regions, campaigns }: { page: PageContext; regions: RegionCounts; campaigns?: string }) {
   const { t, ctx, locale } = page;
   const k = (s: string) => s as MessageKey;
   const user = ctx.user;
@@ -101,6 +101,8 @@ export function HomePage({ page, regions }: { page: PageContext; regions: Region
         </div>
         <img class="hero-art" src="/static/hero.svg" alt="" width="320" height="260" />
       </section>
+
+      {campaigns ?? ''}
 
       <section class="home-section" aria-labelledby="facts-heading">
         <h2 id="facts-heading">{t('home.facts.heading')}</h2>

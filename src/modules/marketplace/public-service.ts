@@ -1,0 +1,280 @@
+import { sql } from 'kysely';
+import { AppError } from '../../platform/errors.js';
+import type { Locale } from '../../platform/i18n/index.js';
+import { type LegalityBadge, legalityBadges } from './badges.js';
+import {
+  type CategoryNode,
+  categoryLabel,
+  categoryPath,
+  categoryUrl,
+  type Exec,
+  photoUrl,
+  productUrl,
+  refData,
+  storeImageUrl,
+  storeUrl,
+} from './search-service.js';
+
+/**
+ * What the public pages and GET /api/v1/products/{id} show: a product (active, of an open store —
+ * anything else is 404), a store by slug (open only), and the photo/logo files behind their URLs.
+ */
+
+const notFound = () => new AppError('not_found', 'error.notFound');
+const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+
+export type { LegalityBadge as LegalBadge } from './badges.js';
+
+export interface ProductDetail {
+  id: string;
+  name: string;
+  slug: string;
+  url: string;
+  description: string;
+  price: number;
+  inStock: boolean;
+  halal: boolean;
+  weightGrams: number | null;
+  soldCount: number;
+  category: { id: string; label: string; url: string } | null;
+  categoryPath: { id: string; label: string; url: string }[];
+  variants: { id: string; name: string; price: number; stock: number; inStock: boolean }[];
+  photos: { id: string; small: string; medium: string; large: string }[];
+  store: StoreSummary;
+  badges: LegalityBadge[];
+  updatedAt: string;
+}
+
+export interface StoreSummary {
+  id: string;
+  organizationId: string;
+  name: string;
+  slug: string;
+  url: string;
+  kind: 'umkm' | 'koperasi';
+  kecamatan: string | null;
+  whatsapp: string | null;
+  logo: string | null;
+  offersPickup: boolean;
+  offersDelivery: boolean;
+  offersCod: boolean;
+}
+
+/** Legality badges (halal, SPP-IRT, BPOM MD) from the maker's registry documents valid today. */
+async function legalBadges(db: Exec, organizationId: string): Promise<LegalityBadge[]> {
+  return (await legalityBadges(db, [organizationId])).get(organizationId) ?? [];
+}
+
+type StoreRow = {
+  id: string;
+  organization_id: string;
+  organization_kind: 'umkm' | 'koperasi';
+  name: string;
+  slug: string;
+  whatsapp: string | null;
+  logo_key: string | null;
+  kecamatan_code: string | null;
+  kelurahan_code: string | null;
+  offers_pickup: boolean;
+  offers_delivery: boolean;
+  offers_cod: boolean;
+};
+
+async function summary(db: Exec, s: StoreRow): Promise<StoreSummary> {
+  const ref = await refData(db);
+  let kec = s.kecamatan_code;
+  if (!kec && s.kelurahan_code) {
+    kec =
+      (await db.selectFrom('regions').select('parent_code').where('code', '=', s.kelurahan_code).executeTakeFirst())?.parent_code ?? null;
+  }
+  return {
+    id: s.id,
+    organizationId: s.organization_id,
+    name: s.name,
+    slug: s.slug,
+    url: storeUrl(s.slug),
+    kind: s.organization_kind,
+    kecamatan: kec ? (ref.kecamatan.get(kec) ?? null) : null,
+    whatsapp: s.whatsapp,
+    logo: s.logo_key ? storeImageUrl(s.id, 'logo') : null,
+    offersPickup: s.offers_pickup,
+    offersDelivery: s.offers_delivery,
+    offersCod: s.offers_cod,
+  };
+}
+
+const STORE_COLUMNS = [
+  's.id',
+  's.organization_id',
+  's.organization_kind',
+  's.name',
+  's.slug',
+  's.whatsapp',
+  's.logo_key',
+  's.kecamatan_code',
+  's.kelurahan_code',
+  's.offers_pickup',
+  's.offers_delivery',
+  's.offers_cod',
+] as const;
+
+async function detailOf(db: Exec, where: { id: string } | { storeSlug: string; slug: string }, locale: Locale): Promise<ProductDetail> {
+  let q = db
+    .selectFrom('market_products as p')
+    .innerJoin('market_stores as s', 's.id', 'p.store_id')
+    .select([
+      'p.id',
+      'p.name',
+      'p.slug',
+      'p.description',
+      'p.min_price',
+      'p.in_stock',
+      'p.weight_grams',
+      'p.sold_count',
+      'p.category_id',
+      'p.updated_at',
+      sql<boolean>`coalesce(p.halal_until >= (now() at time zone 'Asia/Jakarta')::date, false)`.as('halal'),
+      's.id as store_id',
+      's.organization_id',
+      's.organization_kind',
+      's.name as store_name',
+      's.slug as store_slug',
+      's.whatsapp',
+      's.logo_key',
+      's.kecamatan_code',
+      's.kelurahan_code',
+      's.offers_pickup',
+      's.offers_delivery',
+      's.offers_cod',
+    ])
+    .where('p.status', '=', 'active')
+    .where('s.status', '=', 'open');
+  if ('id' in where) {
+    if (!isUuid(where.id)) throw notFound();
+    q = q.where('p.id', '=', where.id);
+  } else {
+    q = q.where('s.slug', '=', where.storeSlug).where('p.slug', '=', where.slug);
+  }
+  const row = await q.executeTakeFirst();
+  if (!row) throw notFound();
+  const [variants, photos, ref] = await Promise.all([
+    db
+      .selectFrom('market_variants')
+      .select(['id', 'name', 'price', 'stock'])
+      .where('product_id', '=', row.id)
+      .where('active', '=', true)
+      .orderBy('position')
+      .orderBy('price')
+      .execute(),
+    db
+      .selectFrom('market_product_photos')
+      .select('id')
+      .where('product_id', '=', row.id)
+      .orderBy('position')
+      .orderBy('created_at')
+      .limit(5)
+      .execute(),
+    refData(db),
+  ]);
+  const store = await summary(db, { ...row, id: row.store_id, name: row.store_name, slug: row.store_slug });
+  const badges = row.organization_kind === 'umkm' ? await legalBadges(db, row.organization_id) : [];
+  const path = categoryPath(ref, row.category_id).map((c: CategoryNode) => ({
+    id: c.id,
+    label: categoryLabel(c, locale),
+    url: categoryUrl(c.id),
+  }));
+  return {
+    id: row.id,
+    name: row.name,
+    slug: row.slug,
+    url: productUrl(store.slug, row.slug),
+    description: row.description,
+    price: Number(row.min_price),
+    inStock: row.in_stock,
+    halal: row.halal,
+    weightGrams: row.weight_grams,
+    soldCount: row.sold_count,
+    category: path[path.length - 1] ?? null,
+    categoryPath: path,
+    variants: variants.map((v) => ({ id: v.id, name: v.name, price: Number(v.price), stock: v.stock, inStock: v.stock > 0 })),
+    photos: photos.map((ph) => ({
+      id: ph.id,
+      small: photoUrl(ph.id, 'small'),
+      medium: photoUrl(ph.id, 'medium'),
+      large: photoUrl(ph.id, 'large'),
+    })),
+    store,
+    badges,
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
+
+export const productById = (db: Exec, id: string, locale: Locale) => detailOf(db, { id }, locale);
+export const productBySlugs = (db: Exec, storeSlug: string, slug: string, locale: Locale) => detailOf(db, { storeSlug, slug }, locale);
+
+export interface StorePage extends StoreSummary {
+  story: string | null;
+  banner: string | null;
+  openingHours: string | null;
+  address: string | null;
+  pickupPoints: { kind: 'alamat' | 'pasar' | 'sentra'; label: string; address: string | null }[];
+  deliveryFees: { kecamatan: string; fee: number }[];
+  badges: LegalityBadge[];
+}
+
+/** An open store by slug (closed or unknown → 404). */
+export async function storeBySlug(db: Exec, slug: string): Promise<StorePage> {
+  const s = await db
+    .selectFrom('market_stores as s')
+    .select([...STORE_COLUMNS, 's.story', 's.banner_key', 's.opening_hours', 's.address'])
+    .where('s.slug', '=', slug)
+    .where('s.status', '=', 'open')
+    .executeTakeFirst();
+  if (!s) throw notFound();
+  const ref = await refData(db);
+  const [points, fees, badges] = await Promise.all([
+    db.selectFrom('market_pickup_points').select(['kind', 'label', 'address']).where('store_id', '=', s.id).orderBy('position').execute(),
+    db.selectFrom('market_store_delivery_fees').select(['kecamatan_code', 'fee']).where('store_id', '=', s.id).execute(),
+    s.organization_kind === 'umkm' ? legalBadges(db, s.organization_id) : Promise.resolve([]),
+  ]);
+  return {
+    ...(await summary(db, s as StoreRow)),
+    story: s.story,
+    banner: s.banner_key ? storeImageUrl(s.id, 'banner') : null,
+    openingHours: s.opening_hours,
+    address: s.address,
+    pickupPoints: points,
+    deliveryFees: fees
+      .map((f) => ({ kecamatan: ref.kecamatan.get(f.kecamatan_code) ?? f.kecamatan_code, fee: Number(f.fee) }))
+      .sort((a, b) => a.kecamatan.localeCompare(b.kecamatan)),
+    badges,
+  };
+}
+
+/** The storage key of a public photo (product live) or store logo/banner (store open); null if not public. */
+export async function publicPhotoKey(db: Exec, photoId: string, size: 'small' | 'medium' | 'large'): Promise<string | null> {
+  if (!isUuid(photoId)) return null;
+  const r = await db
+    .selectFrom('market_product_photos as ph')
+    .innerJoin('market_products as p', 'p.id', 'ph.product_id')
+    .innerJoin('market_stores as s', 's.id', 'p.store_id')
+    .select(['ph.small_key', 'ph.medium_key', 'ph.large_key'])
+    .where('ph.id', '=', photoId)
+    .where('p.status', '=', 'active')
+    .where('s.status', '=', 'open')
+    .executeTakeFirst();
+  if (!r) return null;
+  return size === 'small' ? r.small_key : size === 'medium' ? r.medium_key : r.large_key;
+}
+
+export async function publicStoreImageKey(db: Exec, storeId: string, which: 'logo' | 'banner'): Promise<string | null> {
+  if (!isUuid(storeId)) return null;
+  const r = await db
+    .selectFrom('market_stores')
+    .select(['logo_key', 'banner_key'])
+    .where('id', '=', storeId)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  if (!r) return null;
+  return which === 'logo' ? r.logo_key : r.banner_key;
+}

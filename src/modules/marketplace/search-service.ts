@@ -1,0 +1,529 @@
+import { type Kysely, type RawBuilder, type SqlBool, sql, type Transaction } from 'kysely';
+import type { Database } from '../../db/types.js';
+import { AppError } from '../../platform/errors.js';
+import type { Locale } from '../../platform/i18n/index.js';
+import { searchWords, WORD_SIMILARITY } from '../registry/repository.js';
+import './search-tables.js';
+
+/**
+ * Public marketplace search and browse (issue 4 item 4): what shoppers see — active products of
+ * open stores only. Filters read the facts migration 0018 copies onto market_products (kecamatan,
+ * store kind, halal, store open), so a search never joins stores before it has its page of rows.
+ *
+ * Text search runs in two stages: Indonesian full text (`websearch_to_tsquery('indonesian', q)`,
+ * name weighted above description); when that finds fewer than TYPO_FALLBACK_BELOW products, every
+ * word must match by stem OR by trigram word similarity on the name (`w <% name`, threshold
+ * WORD_SIMILARITY), so "kripik tempe" still finds "Keripik Tempe".
+ */
+export type Exec = Kysely<Database> | Transaction<Database>;
+
+export const SORTS = ['relevance', 'newest', 'price_asc', 'price_desc', 'bestselling'] as const;
+export type Sort = (typeof SORTS)[number];
+export const PAGE_SIZE = 24;
+export const MAX_PAGE = 200;
+export const TYPO_FALLBACK_BELOW = 5;
+/** Time the typo-tolerant stage may take (statement_timeout) before the full-text result is returned as it is. */
+export const TYPO_TIMEOUT_MS = 300;
+/** Relevance (ts_rank_cd) ordering for at most this many matches; beyond, matches are ordered by sales. */
+export const RANK_MAX = 5_000;
+/** Facet counts of result sets at least this large are cached (FACET_CACHE_MS) — counting them is the costly part. */
+export const FACET_CACHE_MIN = 5_000;
+export const FACET_CACHE_MS = 30_000;
+
+export interface SearchParams {
+  q?: string;
+  category?: string;
+  kecamatan?: string;
+  halal?: boolean;
+  minPrice?: number;
+  maxPrice?: number;
+  inStock?: boolean;
+  kind?: 'umkm' | 'koperasi';
+  /** Only this store's products (store page). */
+  storeId?: string;
+  sort?: Sort;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface ProductCard {
+  id: string;
+  name: string;
+  slug: string;
+  url: string;
+  price: number;
+  storeId: string;
+  storeName: string;
+  storeSlug: string;
+  kind: 'umkm' | 'koperasi';
+  categoryId: string | null;
+  photo: string | null;
+  inStock: boolean;
+  halal: boolean;
+  soldCount: number;
+  createdAt: string;
+}
+
+export interface FacetValue {
+  id: string;
+  label: string;
+  count: number;
+}
+
+export interface Facets {
+  category: FacetValue[];
+  kecamatan: FacetValue[];
+  halal: number;
+  inStock: number;
+  kind: FacetValue[];
+}
+
+export interface SearchResult {
+  items: ProductCard[];
+  total: number;
+  page: number;
+  pageSize: number;
+  sort: Sort;
+  /** 'fulltext', 'typo' (the trigram fallback ran) or 'none' (no words). */
+  match: 'fulltext' | 'typo' | 'none';
+  /** True when total and facet counts are estimates from a sample (large result sets on a large table). */
+  approximate: boolean;
+  facets: Facets;
+}
+
+// ---------------------------------------------------------------------------------------------
+// URLs
+
+export const productUrl = (storeSlug: string, productSlug: string) => `/produk/${storeSlug}/${productSlug}`;
+export const storeUrl = (storeSlug: string) => `/toko/${storeSlug}`;
+export const categoryUrl = (id: string) => `/kategori/${id}`;
+export const photoUrl = (photoId: string, size: 'small' | 'medium' | 'large') => `/foto-produk/${photoId}/${size}`;
+export const storeImageUrl = (storeId: string, which: 'logo' | 'banner') => `/foto-toko/${storeId}/${which}`;
+
+// ---------------------------------------------------------------------------------------------
+// Reference data (categories, kecamatan names) — small, cached per database handle.
+
+export interface CategoryNode {
+  id: string;
+  parentId: string | null;
+  nameId: string;
+  nameEn: string;
+  children: CategoryNode[];
+}
+
+interface RefData {
+  categories: Map<string, CategoryNode>;
+  roots: CategoryNode[];
+  kecamatan: Map<string, string>;
+  at: number;
+}
+const refCache = new WeakMap<object, RefData>();
+const REF_TTL = 5 * 60_000;
+
+export async function refData(db: Exec): Promise<RefData> {
+  const hit = refCache.get(db);
+  if (hit && Date.now() - hit.at < REF_TTL) return hit;
+  const rows = await db.selectFrom('market_categories').selectAll().orderBy('position').orderBy('id').execute();
+  const categories = new Map<string, CategoryNode>();
+  for (const r of rows) categories.set(r.id, { id: r.id, parentId: r.parent_id, nameId: r.name_id, nameEn: r.name_en, children: [] });
+  const roots: CategoryNode[] = [];
+  for (const c of categories.values()) {
+    const parent = c.parentId ? categories.get(c.parentId) : undefined;
+    if (parent) parent.children.push(c);
+    else roots.push(c);
+  }
+  const kec = await db.selectFrom('regions').select(['code', 'name']).where('level', '=', 'kecamatan').execute();
+  const data: RefData = { categories, roots, kecamatan: new Map(kec.map((k) => [k.code, k.name])), at: Date.now() };
+  refCache.set(db, data);
+  return data;
+}
+
+export const categoryLabel = (c: CategoryNode, locale: Locale) => (locale === 'en' ? c.nameEn : c.nameId);
+
+/** The category and everything below it. */
+function descendants(ref: RefData, id: string): string[] {
+  const c = ref.categories.get(id);
+  if (!c) return [];
+  const out: string[] = [];
+  const walk = (n: CategoryNode) => {
+    out.push(n.id);
+    for (const ch of n.children) walk(ch);
+  };
+  walk(c);
+  return out;
+}
+
+/** Root → … → category, for breadcrumbs. */
+export function categoryPath(ref: RefData, id: string | null): CategoryNode[] {
+  const out: CategoryNode[] = [];
+  let c = id ? ref.categories.get(id) : undefined;
+  while (c) {
+    out.unshift(c);
+    c = c.parentId ? ref.categories.get(c.parentId) : undefined;
+  }
+  return out;
+}
+
+export async function categoryTree(db: Exec, locale: Locale) {
+  const ref = await refData(db);
+  type Out = { id: string; label: string; url: string; children: Out[] };
+  const map = (c: CategoryNode): Out => ({
+    id: c.id,
+    label: categoryLabel(c, locale),
+    url: categoryUrl(c.id),
+    children: c.children.map(map),
+  });
+  return ref.roots.map(map);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search
+
+const LIVE = sql<SqlBool>`p.status = 'active' and p.store_open`;
+const HALAL = sql<SqlBool>`p.halal_until >= (now() at time zone 'Asia/Jakarta')::date`;
+
+function filters(p: SearchParams, ref: RefData): RawBuilder<SqlBool>[] {
+  const out: RawBuilder<SqlBool>[] = [LIVE];
+  if (p.category) {
+    const ids = descendants(ref, p.category);
+    out.push(ids.length ? sql<SqlBool>`p.category_id in (${sql.join(ids)})` : sql<SqlBool>`false`);
+  }
+  if (p.kecamatan) out.push(sql<SqlBool>`p.kecamatan_code = ${p.kecamatan}`);
+  if (p.halal) out.push(HALAL);
+  if (p.inStock) out.push(sql<SqlBool>`p.in_stock`);
+  if (p.kind) out.push(sql<SqlBool>`p.store_kind = ${p.kind}`);
+  if (p.minPrice !== undefined) out.push(sql<SqlBool>`p.min_price >= ${p.minPrice}`);
+  if (p.maxPrice !== undefined) out.push(sql<SqlBool>`p.min_price <= ${p.maxPrice}`);
+  if (p.storeId) out.push(sql<SqlBool>`p.store_id = ${p.storeId}`);
+  return out;
+}
+
+const fulltext = (q: string) => sql<SqlBool>`p.search_tsv @@ websearch_to_tsquery('indonesian', ${q})`;
+
+/** Typo-tolerant: every word by stem or by trigram word similarity on the name (GIN `<%`). */
+function typoTolerant(words: string[]) {
+  return sql<SqlBool>`(${sql.join(
+    words.map((w) => sql`(p.search_tsv @@ plainto_tsquery('indonesian', ${w}) or ${w} <% p.name)`),
+    sql` and `,
+  )})`;
+}
+
+/**
+ * ORDER BY for a sort. `collect` turns the keys into expressions no index provides, so PostgreSQL
+ * collects the (few, known ≤ EXACT_COUNT_MAX) text matches by bitmap and sorts them, instead of
+ * walking a sort index and testing every row's tsvector until it has a page.
+ */
+function orderBy(sort: Sort, q: string | null, stage: 'fulltext' | 'typo' | 'none', collect = false) {
+  const k = (col: string) => sql.raw(collect ? `(${col} + 0)` : col);
+  switch (sort) {
+    case 'newest':
+      return collect ? sql`(p.created_at + interval '0 s') desc, p.id` : sql`p.created_at desc, p.id`;
+    case 'price_asc':
+      return sql`${k('p.min_price')}, p.id`;
+    case 'price_desc':
+      return sql`${k('p.min_price')} desc, p.id desc`;
+    case 'bestselling':
+      return sql`${k('p.sold_count')} desc, p.id`;
+    default:
+      if (!q || stage === 'none') return sql`${k('p.sold_count')} desc, p.id`;
+      if (stage === 'fulltext')
+        return sql`ts_rank_cd(p.search_tsv, websearch_to_tsquery('indonesian', ${q})) desc, p.sold_count desc, p.id`;
+      return sql`(case when p.search_tsv @@ websearch_to_tsquery('indonesian', ${q})
+        then 1 + ts_rank_cd(p.search_tsv, websearch_to_tsquery('indonesian', ${q})) else word_similarity(${q}, p.name) end) desc,
+        p.sold_count desc, p.id`;
+  }
+}
+
+/** Planner settings for one search transaction (as the registry's word search). */
+async function searchSettings(trx: Exec) {
+  await sql`select set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY)}, true),
+    set_config('enable_seqscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`.execute(trx);
+}
+
+/** Suggestions look at no more than this many matching rows (then pick the best-selling). */
+export const SUGGEST_SCAN = 200;
+
+interface FacetRow {
+  category_id: string | null;
+  kecamatan_code: string | null;
+  store_kind: string | null;
+  halal: boolean;
+  in_stock: boolean;
+  n: number;
+}
+
+interface FacetCounts {
+  at: number;
+  total: number;
+  /** True when counted on a sample of the table (result sets above EXACT_COUNT_MAX). */
+  approximate: boolean;
+  rows: FacetRow[];
+}
+const facetCache = new Map<string, FacetCounts>();
+
+/** Result sets projected (from a sample) above 2 × this are estimated; the rest are counted exactly. */
+export const EXACT_COUNT_MAX = 5_000;
+export const SAMPLE_ROWS = 10_000;
+
+let tableSize = new WeakMap<object, { at: number; rows: number }>();
+
+/** Forgets the cached table size and facet counts (after bulk loads; tests). */
+export function resetSearchCaches() {
+  tableSize = new WeakMap();
+  facetCache.clear();
+}
+async function productRows(exec: Exec): Promise<number> {
+  const hit = tableSize.get(exec);
+  if (hit && Date.now() - hit.at < 10 * 60_000) return hit.rows;
+  const r = await sql<{
+    n: number;
+  }>`select greatest(reltuples, 0)::float8 as n from pg_class where oid = 'market_products'::regclass`.execute(exec);
+  const rows = Number(r.rows[0]?.n ?? 0);
+  tableSize.set(exec, { at: Date.now(), rows });
+  return rows;
+}
+
+const FACET_SELECT = sql`p.category_id, p.kecamatan_code, p.store_kind, coalesce(p.halal_until >= (now() at time zone 'Asia/Jakarta')::date, false) as halal, p.in_stock,
+  count(*)::int as n`;
+
+/**
+ * Counts of the whole result set by category × kecamatan × kind × halal × stock (a few hundred rows
+ * at most), folded into facets in JS. On a table larger than 2 × SAMPLE_ROWS a repeatable block
+ * sample of about SAMPLE_ROWS rows is counted first (a few ms); when it projects more than
+ * 2 × EXACT_COUNT_MAX matches, its scaled counts are the answer (`approximate`) — an exact count of
+ * hundreds of thousands of scattered rows costs more than the whole latency budget. Otherwise the
+ * count is exact. Large counts are cached for FACET_CACHE_MS.
+ */
+async function facetRows(exec: Exec, where: RawBuilder<SqlBool>, key: string): Promise<FacetCounts> {
+  const hit = facetCache.get(key);
+  if (hit && Date.now() - hit.at < FACET_CACHE_MS) return hit;
+  let out: FacetCounts | null = null;
+  const table = await productRows(exec);
+  if (table > 2 * SAMPLE_ROWS) {
+    const pct = Math.min(100, Math.max(0.01, (100 * SAMPLE_ROWS) / table));
+    const r = await sql<FacetRow>`
+      select ${FACET_SELECT}
+      from market_products p tablesample system (${sql.lit(Number(pct.toFixed(4)))}) repeatable (7) where ${where}
+      group by 1, 2, 3, 4, 5`.execute(exec);
+    const scale = 100 / pct;
+    const rows = r.rows.map((x) => ({ ...x, n: Math.max(1, Math.round(x.n * scale)) }));
+    const total = rows.reduce((sum, x) => sum + x.n, 0);
+    if (total > 2 * EXACT_COUNT_MAX) out = { at: Date.now(), total, approximate: true, rows };
+  }
+  if (!out) {
+    const r = await sql<FacetRow>`select ${FACET_SELECT} from market_products p where ${where} group by 1, 2, 3, 4, 5`.execute(exec);
+    out = { at: Date.now(), total: r.rows.reduce((sum, x) => sum + x.n, 0), approximate: false, rows: r.rows };
+  }
+  if (out.total >= FACET_CACHE_MIN) {
+    if (facetCache.size > 2000) facetCache.clear();
+    facetCache.set(key, out);
+  }
+  return out;
+}
+
+function buildFacets(rows: FacetRow[], ref: RefData, p: SearchParams, locale: Locale): Facets {
+  // Categories: counted on the level below the chosen category (top level when none).
+  const parent = p.category && ref.categories.has(p.category) ? p.category : null;
+  const bucketOf = (id: string | null): string | null => {
+    const path = categoryPath(ref, id);
+    if (!parent) return path[0]?.id ?? null;
+    const i = path.findIndex((c) => c.id === parent);
+    return i < 0 ? null : (path[i + 1]?.id ?? null);
+  };
+  const cat = new Map<string, number>();
+  const kec = new Map<string, number>();
+  const kind = new Map<string, number>();
+  let halal = 0;
+  let inStock = 0;
+  for (const r of rows) {
+    const b = bucketOf(r.category_id);
+    if (b) cat.set(b, (cat.get(b) ?? 0) + r.n);
+    if (r.kecamatan_code) kec.set(r.kecamatan_code, (kec.get(r.kecamatan_code) ?? 0) + r.n);
+    if (r.store_kind) kind.set(r.store_kind, (kind.get(r.store_kind) ?? 0) + r.n);
+    if (r.halal) halal += r.n;
+    if (r.in_stock) inStock += r.n;
+  }
+  const categoryOrder = [...ref.categories.keys()];
+  return {
+    category: [...cat.entries()]
+      .sort((a, b) => categoryOrder.indexOf(a[0]) - categoryOrder.indexOf(b[0]))
+      .map(([id, count]) => ({ id, label: categoryLabel(ref.categories.get(id) as CategoryNode, locale), count })),
+    kecamatan: [...kec.entries()]
+      .map(([id, count]) => ({ id, label: ref.kecamatan.get(id) ?? id, count }))
+      .sort((a, b) => a.label.localeCompare(b.label)),
+    halal,
+    inStock,
+    kind: (['umkm', 'koperasi'] as const).filter((k) => kind.has(k)).map((k) => ({ id: k, label: k, count: kind.get(k) as number })),
+  };
+}
+
+interface CardRow {
+  id: string;
+  name: string;
+  slug: string;
+  min_price: string | bigint;
+  in_stock: boolean;
+  halal: boolean;
+  sold_count: number;
+  category_id: string | null;
+  created_at: Date;
+  store_id: string;
+  store_name: string;
+  store_slug: string;
+  store_kind: 'umkm' | 'koperasi';
+  photo_id: string | null;
+}
+
+function toCard(r: CardRow): ProductCard {
+  return {
+    id: r.id,
+    name: r.name,
+    slug: r.slug,
+    url: productUrl(r.store_slug, r.slug),
+    price: Number(r.min_price),
+    storeId: r.store_id,
+    storeName: r.store_name,
+    storeSlug: r.store_slug,
+    kind: r.store_kind,
+    categoryId: r.category_id,
+    photo: r.photo_id ? photoUrl(r.photo_id, 'small') : null,
+    inStock: r.in_stock,
+    halal: !!r.halal,
+    soldCount: r.sold_count,
+    createdAt: new Date(r.created_at).toISOString(),
+  };
+}
+
+const CARD_COLUMNS = sql`p.id, p.name, p.slug, p.min_price, p.in_stock, coalesce(p.halal_until >= (now() at time zone 'Asia/Jakarta')::date, false) as halal,
+  p.sold_count, p.category_id, p.created_at, p.store_id, s.name as store_name, s.slug as store_slug, s.organization_kind as store_kind,
+  (select ph.id from market_product_photos ph where ph.product_id = p.id order by ph.position, ph.created_at limit 1) as photo_id`;
+
+/** Normalises user input (the API validates types; this clamps and trims). */
+export function normalize(p: SearchParams): SearchParams & { sort: Sort; page: number; pageSize: number } {
+  const q = (p.q ?? '').trim().slice(0, 100);
+  const page = Math.min(MAX_PAGE, Math.max(1, Math.floor(p.page ?? 1) || 1));
+  const pageSize = Math.min(60, Math.max(1, Math.floor(p.pageSize ?? PAGE_SIZE) || PAGE_SIZE));
+  const sort: Sort = p.sort && (SORTS as readonly string[]).includes(p.sort) ? p.sort : q ? 'relevance' : 'bestselling';
+  if (p.minPrice !== undefined && p.maxPrice !== undefined && p.minPrice > p.maxPrice) {
+    throw new AppError('validation_failed', 'error.validation', {}, undefined, [{ field: 'minPrice', message: 'market.minAboveMax' }]);
+  }
+  return { ...p, q: q || undefined, page, pageSize, sort };
+}
+
+export async function searchProducts(db: Exec, input: SearchParams, locale: Locale): Promise<SearchResult> {
+  const p = normalize(input);
+  const ref = await refData(db);
+  const base = filters(p, ref);
+  const words = p.q ? searchWords(p.q) : [];
+  const keyOf = (stage: string) =>
+    JSON.stringify([stage, p.q, p.category, p.kecamatan, p.halal, p.inStock, p.kind, p.minPrice, p.maxPrice, p.storeId]);
+
+  const offset = (p.page - 1) * p.pageSize;
+  const page = (exec: Exec, where: RawBuilder<SqlBool>, stage: SearchResult['match'], collect = false) =>
+    sql<CardRow>`
+      select ${CARD_COLUMNS}
+      from (select p.* from market_products p where ${where}
+            order by ${orderBy(p.sort, p.q ?? null, stage, collect)} limit ${p.pageSize} offset ${offset}) p
+      join market_stores s on s.id = p.store_id
+      order by ${orderBy(p.sort, p.q ?? null, stage)}`
+      .execute(exec)
+      .then((r) => r.rows.map(toCard));
+  const result = (stage: SearchResult['match'], facets: FacetCounts, items: ProductCard[]): SearchResult => ({
+    items,
+    total: facets.total,
+    approximate: facets.approximate,
+    page: p.page,
+    pageSize: p.pageSize,
+    sort: p.sort,
+    match: stage,
+    facets: buildFacets(facets.rows, ref, p, locale),
+  });
+
+  // Stage 1 (full text, or no words): counts and the page at once, on two pooled connections.
+  const stage1: SearchResult['match'] = words.length ? 'fulltext' : 'none';
+  const where1 = sql.join(stage1 === 'fulltext' ? [...base, fulltext(p.q as string)] : base, sql` and `) as RawBuilder<SqlBool>;
+  let facets1: FacetCounts;
+  let items1: ProductCard[];
+  if (stage1 === 'fulltext') {
+    // Counts first: they decide the plan. Few matches → collect and sort them (ranked by ts_rank_cd
+    // for relevance); many (> RANK_MAX) → walk the sort index (relevance then means best-selling),
+    // since ranking or sorting a hundred thousand matches would cost more than the latency budget.
+    facets1 = await facetRows(db, where1, keyOf(stage1));
+    const many = facets1.total > RANK_MAX;
+    items1 = facets1.total > offset ? await page(db, where1, many && p.sort === 'relevance' ? 'none' : stage1, !many) : [];
+  } else {
+    [facets1, items1] = await Promise.all([facetRows(db, where1, keyOf(stage1)), page(db, where1, stage1)]);
+  }
+  if (stage1 !== 'fulltext' || facets1.total >= TYPO_FALLBACK_BELOW) return result(stage1, facets1, items1);
+
+  // Stage 2 (typo tolerant): needs the similarity threshold, set for one transaction. Trigram
+  // candidates of common words can number in the hundreds of thousands: the stage gets
+  // TYPO_TIMEOUT_MS, and when it runs out the full-text result stands.
+  try {
+    return await db.transaction().execute(async (trx) => {
+      await searchSettings(trx);
+      await sql`select set_config('statement_timeout', ${`${TYPO_TIMEOUT_MS}ms`}, true)`.execute(trx);
+      const where2 = sql.join([...base, typoTolerant(words)], sql` and `) as RawBuilder<SqlBool>;
+      const facets2 = await facetRows(trx, where2, keyOf('typo'));
+      if (facets2.total <= facets1.total) return result(stage1, facets1, items1);
+      return result('typo', facets2, facets2.total > offset ? await page(trx, where2, 'typo', true) : []);
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === '57014') return result(stage1, facets1, items1);
+    throw err;
+  }
+}
+
+/** As-you-type suggestions (≤ 8): name prefix by full text, then trigram similarity for typos. */
+export async function suggestProducts(db: Exec, qRaw: string, limit = 8) {
+  const q = qRaw.trim().slice(0, 60);
+  const words = searchWords(q);
+  if (!words.length || q.length < 2) return [];
+  const prefix = words.map((w) => `${w.replace(/[^\p{L}\p{N}]/gu, '')}:*`).join(' & ');
+  type Row = { id: string; name: string; slug: string; store_name: string; store_slug: string };
+  const seen = new Set<string>();
+  const out: { id: string; name: string; url: string; storeName: string }[] = [];
+  const add = (rows: Row[]) => {
+    for (const r of rows) {
+      const k = r.name.toLowerCase();
+      if (seen.has(k) || out.length >= limit) continue;
+      seen.add(k);
+      out.push({ id: r.id, name: r.name, url: productUrl(r.store_slug, r.slug), storeName: r.store_name });
+    }
+  };
+  // Word prefixes of the name (unstemmed), the first SUGGEST_SCAN matches by best-selling. Index
+  // scans only: on a large table the planner may otherwise walk the sold-count index and filter.
+  const first = await db.transaction().execute(async (trx) => {
+    await searchSettings(trx);
+    // Bitmap scans of the GIN index only (with a small LIMIT the planner likes walking a btree).
+    await sql`select set_config('enable_indexscan', 'off', true)`.execute(trx);
+    return sql<Row>`
+      select p.id, p.name, p.slug, s.name as store_name, s.slug as store_slug
+      from (select p.id, p.name, p.slug, p.store_id, p.sold_count from market_products p
+            where ${LIVE} and p.name_tsv @@ to_tsquery('simple', ${prefix}) limit ${SUGGEST_SCAN}) p
+      join market_stores s on s.id = p.store_id order by p.sold_count desc, p.id limit ${limit * 4}`.execute(trx);
+  });
+  add(first.rows);
+  if (out.length >= limit || q.length < 3) return out;
+  // Typos: trigram word similarity on the name (threshold set for one transaction).
+  // Typos: trigram word similarity on the name, with the same time budget as the search's typo stage.
+  let more: { rows: Row[] };
+  try {
+    more = await db.transaction().execute(async (trx) => {
+      await searchSettings(trx);
+      await sql`select set_config('enable_indexscan', 'off', true), set_config('statement_timeout', ${`${TYPO_TIMEOUT_MS}ms`}, true)`.execute(
+        trx,
+      );
+      return sql<Row>`
+        select p.id, p.name, p.slug, s.name as store_name, s.slug as store_slug
+        from (select p.id, p.name, p.slug, p.store_id, p.sold_count, word_similarity(${q}, p.name) as sim from market_products p
+              where ${LIVE} and ${q} <% p.name limit ${SUGGEST_SCAN}) p
+        join market_stores s on s.id = p.store_id order by p.sim desc, p.sold_count desc limit ${limit * 4}`.execute(trx);
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code !== '57014') throw err;
+    more = { rows: [] };
+  }
+  add(more.rows);
+  return out;
+}
