@@ -244,6 +244,20 @@ describe('journal entries', () => {
       ]),
     );
     expect(sav.statusCode).toBe(422);
+    // Term deposits (2-1200) and loans receivable (1-1300) are kept per member / per loan too.
+    for (const code of ['2-1200', '1-1300']) {
+      const sub = await api(
+        ketua,
+        'POST',
+        `/api/v1/koperasi/${kop}/journal-entries`,
+        entry([
+          { accountCode: code, debit: 1_000 },
+          { accountCode: '1-1100', credit: 1_000 },
+        ]),
+      );
+      expect(sub.statusCode, code).toBe(422);
+      expect(sub.json().error.details).toMatchObject({ accountCode: code });
+    }
     const unknown = await api(
       ketua,
       'POST',

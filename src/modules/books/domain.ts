@@ -131,8 +131,12 @@ export const KSP_CHART: readonly AccountTemplate[] = [
   a('5-2800', 'Selisih Kurang Kas', 'expense', '5-0000'),
 ];
 
-/** Accounts a manual journal entry must not touch: their balances are kept per member by the savings use cases. */
-export const SAVINGS_CONTROL_ACCOUNTS: readonly string[] = Object.values(SAVINGS_ACCOUNT);
+/**
+ * Accounts a manual journal entry must not touch: their balances are kept per member (simpanan,
+ * 2-1200 simpanan berjangka) or per loan (1-1300 piutang pinjaman anggota) by their own use cases,
+ * and a hand-made line would break the tie between the account and those records.
+ */
+export const SAVINGS_CONTROL_ACCOUNTS: readonly string[] = [...Object.values(SAVINGS_ACCOUNT), '2-1200', '1-1300'];
 
 /** Default book settings for a new koperasi (each configurable by its pengurus). */
 export const DEFAULT_SETTINGS = {

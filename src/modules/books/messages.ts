@@ -25,7 +25,8 @@ const id = {
   'books.lineOneSide': 'Setiap baris jurnal harus berisi debit atau kredit (salah satu, lebih dari nol).',
   'books.unknownAccount': 'Akun {code} tidak ada di bagan akun koperasi ini.',
   'books.headerAccount': 'Akun {code} adalah akun induk; catat ke salah satu akun rinciannya.',
-  'books.savingsAccountManual': 'Akun simpanan {code} hanya diubah melalui transaksi simpanan anggota.',
+  'books.savingsAccountManual':
+    'Akun {code} hanya diubah melalui transaksinya sendiri (simpanan, simpanan berjangka, atau pinjaman anggota), bukan jurnal manual.',
   'books.entryNotFound': 'Jurnal tidak ditemukan.',
   'books.entryNotPending': 'Jurnal ini tidak sedang menunggu persetujuan.',
   'books.entryNotPosted': 'Hanya jurnal yang sudah diposting yang bisa dibalik.',
@@ -200,7 +201,8 @@ const en = {
   'books.lineOneSide': 'Each journal line needs either a debit or a credit (one of them, above zero).',
   'books.unknownAccount': "Account {code} is not in this koperasi's chart of accounts.",
   'books.headerAccount': 'Account {code} is a header; post to one of its detail accounts.',
-  'books.savingsAccountManual': 'Savings account {code} changes only through member savings transactions.',
+  'books.savingsAccountManual':
+    'Account {code} changes only through its own transactions (savings, term deposits or member loans), not a manual entry.',
   'books.entryNotFound': 'Journal entry not found.',
   'books.entryNotPending': 'This journal entry is not awaiting approval.',
   'books.entryNotPosted': 'Only posted journal entries can be reversed.',
