@@ -60,7 +60,7 @@ const SNAPSHOT_ROOT = path.join(tmpdir(), 'ngalam-test-snapshots');
 async function withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
   mkdirSync(SNAPSHOT_ROOT, { recursive: true });
   const lock = path.join(SNAPSHOT_ROOT, `${name}.lock`);
-  for (let i = 0; ; i++) {
+  for (;;) {
     try {
       mkdirSync(lock);
       break;
