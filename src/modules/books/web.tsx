@@ -315,16 +315,24 @@ function FeaturesCard(p: { t: Translate; id: string; features: FeatureFlags; man
 // ---------------------------------------------------------------------------------------------
 // Routes
 
-export async function booksWeb(app: FastifyInstance) {
+/**
+ * Pages of one koperasi (`/koperasi/:id/…`) show only the features it uses in their tabs. Each
+ * module whose pages render BooksPage adds this hook to its own routes (hooks are per plugin).
+ */
+export function koperasiFeaturesHook(app: FastifyInstance) {
   const db = () => app.deps.db.db;
-  const hide = { schema: { hide: true } };
-
-  // Pages of one koperasi show only the features it uses (the shop tab).
   app.addHook('preHandler', async (req) => {
     const id = (req.params as { id?: string } | undefined)?.id;
     if (req.ctx?.user && id && UUID.test(id) && req.url.startsWith('/koperasi/'))
       requestFeatures.set(req.ctx, await svc.featuresOf(db(), id));
   });
+}
+
+export async function booksWeb(app: FastifyInstance) {
+  const db = () => app.deps.db.db;
+  const hide = { schema: { hide: true } };
+
+  koperasiFeaturesHook(app);
 
   // --- chooser and overview -----------------------------------------------------------------
 

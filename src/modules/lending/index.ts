@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { koperasiFeaturesHook } from '../books/web.js';
 import { lendingApi } from './api.js';
 import { calcApi } from './calc-api.js';
 import { calcWeb } from './calc-web.js';
@@ -16,6 +17,8 @@ import { lendingWeb } from './web.js';
  * calculator and loan calculator page, all on the pure arithmetic of calc.ts.
  */
 export async function lendingModule(app: FastifyInstance) {
+  // The koperasi pages here (SHU, health, RAT) show the same tabs as the books' own pages.
+  koperasiFeaturesHook(app);
   await calcApi(app);
   await calcWeb(app);
   await lendingApi(app);

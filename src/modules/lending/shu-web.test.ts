@@ -7,6 +7,7 @@ import { koperasiWithClosedYear } from './shu-test-support.js';
 let t: TestApp;
 let kop: string;
 let m: Awaited<ReturnType<typeof koperasiWithClosedYear>>['m'];
+let k: Awaited<ReturnType<typeof koperasiWithClosedYear>>;
 
 /** A cookie jar, like a browser. */
 class Browser {
@@ -60,7 +61,7 @@ let stranger: Browser;
 
 beforeAll(async () => {
   t = await createTestApp({ seedDemo: false });
-  const k = await koperasiWithClosedYear(t.db.db);
+  k = await koperasiWithClosedYear(t.db.db);
   kop = k.koperasiId;
   m = k.m;
   ketua = await new Browser().login(k.ketuaId);
@@ -82,6 +83,15 @@ describe('SHU pages', () => {
     expect((await stranger.get(`/koperasi/${kop}/shu`)).statusCode).toBe(404);
     const redirect = await member.get(`/koperasi/${kop}/shu`);
     expect(redirect.statusCode).toBe(303);
+  });
+
+  it('shows the same tabs as the books pages: the loans tab once the koperasi uses loans', async () => {
+    const loansTab = `href="/koperasi/${kop}/pinjaman"`;
+    expect((await ketua.get(`/koperasi/${kop}/shu`)).body).not.toContain(loansTab);
+    const { enableLoansFeature } = await import('./service.js');
+    await enableLoansFeature(t.db.db, k.ketua, kop);
+    expect((await ketua.get(`/koperasi/${kop}/shu`)).body).toContain(loansTab);
+    expect((await ketua.get(`/koperasi/${kop}/kesehatan`)).body).toContain(loansTab);
   });
 
   it('settings not adding to 100 come back inline with 422; without CSRF the post is refused', async () => {
