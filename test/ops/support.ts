@@ -55,7 +55,8 @@ export async function createLoggedApp(env: Record<string, string> = {}): Promise
     db = await openDatabase({ memory: true });
   }
   const started = await startApp(config, db);
-  if (db.kind === 'postgresql') {
+  // Demo seeding happens on its own only on PGlite; on PostgreSQL seed here too, when asked.
+  if (db.kind === 'postgresql' && config.seedDemo) {
     const { seedDemo, hasDemoData } = await import('../../src/db/seed/demo.js');
     if (!(await hasDemoData(db.db))) await seedDemo(db.db, config);
   }
