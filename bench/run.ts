@@ -22,6 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { APP_ARGS, buildApp } from './server.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RESULTS = path.join(ROOT, 'bench', 'results', 'results.jsonl');
@@ -175,8 +176,9 @@ async function startServer(env: Record<string, string>, bare = false): Promise<S
   Object.assign(childEnv, { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'production', SEED_DEMO: 'true' }, env);
   let out = '';
   const t0 = performance.now();
-  // `node --import tsx` (not the tsx CLI) so that the pid we watch is the server itself.
-  const args = bare ? ['-e', BARE_FASTIFY] : ['--import', 'tsx', 'src/main.ts'];
+  // The production bundle, as `npm start` runs it (node itself, so the pid we watch is the server).
+  if (!bare) buildApp();
+  const args = bare ? ['-e', BARE_FASTIFY] : APP_ARGS;
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: childEnv,

@@ -1,16 +1,13 @@
 /**
  * What the module benchmarks share: the real app as a child process on a free port (never 3000),
- * waited for until /healthz answers, and exact percentiles.
- *
- * Run directly (`node --import tsx bench/server.ts`) it is that child: src/bootstrap's app
- * listening on PORT with the environment's configuration.
+ * waited for until /healthz answers, and exact percentiles. The app runs as `npm start` runs it:
+ * the production bundle (`node scripts/build.mjs`, then `node --enable-source-maps dist/main.js`).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
+export const ROOT = path.resolve(import.meta.dirname, '..');
 
 export const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 
@@ -20,19 +17,16 @@ export function pct(sorted: number[], p: number) {
   return round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number, 2);
 }
 
-async function serve() {
-  const { loadConfig } = await import('../src/config.js');
-  const { startApp } = await import('../src/bootstrap.js');
-  const config = loadConfig();
-  const { app } = await startApp(config);
-  await app.listen({ port: config.port, host: '127.0.0.1' });
-  const stop = async () => {
-    await app.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop());
-  process.once('SIGINT', () => void stop());
+let built = false;
+/** Builds dist/ once per benchmark process (what `npm start` does before it starts). */
+export function buildApp() {
+  if (built) return;
+  execFileSync(process.execPath, ['scripts/build.mjs', '--quiet'], { cwd: ROOT, stdio: 'inherit' });
+  built = true;
 }
+
+/** node's arguments that run the app as `npm start` does. */
+export const APP_ARGS = ['--enable-source-maps', 'dist/main.js'];
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -62,10 +56,14 @@ export async function startServer(databaseUrl: string, extraEnv: Record<string, 
     PORT: String(port),
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
+    HOST: '127.0.0.1',
     SEED_DEMO: 'false',
     ...extraEnv,
   });
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  buildApp();
+  // BENCH_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, ...APP_ARGS], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d) => {
     out += d;
@@ -96,5 +94,3 @@ export async function startServer(databaseUrl: string, extraEnv: Record<string, 
       }),
   };
 }
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void serve();

@@ -1,5 +1,3 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
@@ -13,6 +11,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Config } from './config.js';
 import type { Db } from './db/index.js';
 import { registerModules } from './modules/index.js';
+import { projectPath } from './paths.js';
 import { resolveSession, SESSION_COOKIE } from './platform/auth/sessions.js';
 import type { RequestContext } from './platform/context.js';
 import { installErrorHandling } from './platform/http/errors.js';
@@ -24,9 +23,8 @@ import { AJV_OPTIONS } from './platform/validation.js';
 import { NavRegistry } from './platform/web/nav.js';
 import type { Flash, PageContext } from './platform/web/page.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const PUBLIC_DIR = path.resolve(here, '../public');
-const HTMX_DIR = path.resolve(here, '../node_modules/htmx.org/dist');
+export const PUBLIC_DIR = projectPath('public');
+const HTMX_DIR = projectPath('node_modules/htmx.org/dist');
 
 export const LOCALE_COOKIE = 'nl_lang';
 export const FLASH_COOKIE = 'nl_flash';

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -29,9 +29,13 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, NODE_ENV: 'development', LOG_LEVEL: 'warn', ...env };
 }
 
-/** Starts `node --import tsx <script> ...args` in the project folder. */
+/**
+ * Starts `<script> ...args` in the project folder: TypeScript through `node --import tsx`, the
+ * built bundle (`dist/*.js`, see buildDist) with plain node as `npm start` runs it.
+ */
 export function start(script: string, env: Record<string, string>, args: string[] = []): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const node = script.endsWith('.ts') ? ['--import', 'tsx'] : ['--enable-source-maps'];
+  const child = spawn(process.execPath, [...node, script, ...args], {
     cwd: ROOT,
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -48,6 +52,11 @@ export function start(script: string, env: Record<string, string>, args: string[
     child.on('close', (code, signal) => resolve({ code, signal, stdout: out, stderr: err }));
   });
   return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** Builds dist/ as `npm start` does first (scripts/build.mjs). */
+export function buildDist(): void {
+  execFileSync(process.execPath, ['scripts/build.mjs', '--quiet'], { cwd: ROOT, stdio: 'inherit' });
 }
 
 /** Runs a script to its end. */

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, runScript, start, tempDir } from './spawn.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDist, freePort, runScript, start, tempDir } from './spawn.js';
 
 const dirs: string[] = [];
 function dir(prefix: string) {
@@ -10,6 +10,8 @@ function dir(prefix: string) {
   dirs.push(d);
   return d;
 }
+// Every start here runs the bundle `npm start` runs (and it loads in a fraction of tsx's time).
+beforeAll(() => buildDist());
 afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
@@ -24,13 +26,13 @@ function expectOneLine(stderr: string, pattern: RegExp) {
 
 describe('start-up problems stop the app with one line saying what to fix', () => {
   it('a DATABASE_URL where no PostgreSQL listens', async () => {
-    const r = await runScript('src/main.ts', { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/x', PORT: String(await freePort()) });
+    const r = await runScript('dist/main.js', { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/x', PORT: String(await freePort()) });
     expect(r.code).not.toBe(0);
     expectOneLine(r.stderr, /DATABASE_URL postgres:\/\/nobody.*127\.0\.0\.1:1\/x.*PostgreSQL running/);
   });
 
   it('a DATABASE_URL that is not PostgreSQL', async () => {
-    const r = await runScript('src/main.ts', { DATABASE_URL: 'mysql://root:rahasia@localhost/laris', PORT: String(await freePort()) });
+    const r = await runScript('dist/main.js', { DATABASE_URL: 'mysql://root:rahasia@localhost/laris', PORT: String(await freePort()) });
     expect(r.code).not.toBe(0);
     expectOneLine(r.stderr, /DATABASE_URL must start with postgres:\/\//);
     expect(r.stderr).not.toContain('rahasia');
@@ -40,7 +42,7 @@ describe('start-up problems stop the app with one line saying what to fix', () =
     const d = dir('file-parent');
     const file = path.join(d, 'not-a-folder');
     fs.writeFileSync(file, 'x');
-    const r = await runScript('src/main.ts', { DATA_DIR: path.join(file, 'data'), PORT: String(await freePort()) });
+    const r = await runScript('dist/main.js', { DATA_DIR: path.join(file, 'data'), PORT: String(await freePort()) });
     expect(r.code).not.toBe(0);
     expectOneLine(r.stderr, /DATA_DIR .*not-a-folder\/data is not writable.*set DATA_DIR/);
   });
@@ -50,7 +52,7 @@ describe('start-up problems stop the app with one line saying what to fix', () =
     await new Promise<void>((r) => blocker.listen(0, '0.0.0.0', r));
     const port = (blocker.address() as net.AddressInfo).port;
     try {
-      const r = await runScript('src/main.ts', { DATA_DIR: dir('port'), PORT: String(port) });
+      const r = await runScript('dist/main.js', { DATA_DIR: dir('port'), PORT: String(port), SEED_DEMO: 'false' });
       expect(r.code).not.toBe(0);
       expectOneLine(r.stderr, new RegExp(`Port ${port} is already in use.*PORT`));
     } finally {
@@ -59,23 +61,23 @@ describe('start-up problems stop the app with one line saying what to fix', () =
   });
 
   it('an invalid PORT', async () => {
-    const r = await runScript('src/main.ts', { DATA_DIR: dir('badport'), PORT: 'tiga ribu' });
+    const r = await runScript('dist/main.js', { DATA_DIR: dir('badport'), PORT: 'tiga ribu' });
     expect(r.code).not.toBe(0);
     expectOneLine(r.stderr, /PORT must be a whole number/);
   });
 
   it('npm run worker on the embedded database refuses and points to IN_PROCESS_JOBS', async () => {
-    const r = await runScript('src/worker.ts', { DATA_DIR: dir('worker') });
+    const r = await runScript('dist/worker.js', { DATA_DIR: dir('worker') });
     expect(r.code).not.toBe(0);
     expectOneLine(r.stderr, /DATABASE_URL.*IN_PROCESS_JOBS/);
   });
 });
 
-describe('first start on an empty DATA_DIR', () => {
-  it('creates the embedded database and answers /healthz', async () => {
+describe('first start on an empty DATA_DIR, as `npm start` runs it (the dist/ bundle)', () => {
+  it('creates the embedded database, answers /healthz and serves the pages and their assets', async () => {
     const dataDir = dir('fresh');
     const port = await freePort();
-    const app = start('src/main.ts', { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' });
+    const app = start('dist/main.js', { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' });
     let exitedEarly: unknown = null;
     void app.exited.then((f) => {
       exitedEarly = f;
@@ -98,6 +100,14 @@ describe('first start on an empty DATA_DIR', () => {
       expect(exitedEarly, app.stderr()).toBeNull();
       expect(body).toEqual({ status: 'ok', database: 'pglite' });
       expect(fs.existsSync(path.join(dataDir, 'pglite'))).toBe(true);
+      // Files the bundle reads from the project folder: public assets, htmx, the seeded regions.
+      for (const asset of ['/static/app.css', '/static/vendor/htmx.min.js']) {
+        const res = await fetch(`http://127.0.0.1:${port}${asset}`);
+        expect(res.status, asset).toBe(200);
+      }
+      const regions = await fetch(`http://127.0.0.1:${port}/api/v1/regions?level=kelurahan`);
+      expect(regions.status).toBe(200);
+      expect(JSON.stringify(await regions.json())).toContain('Purwantoro');
     } finally {
       app.child.kill('SIGTERM');
     }

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
+import { projectPath } from '../../paths.js';
 import { parseRegionCsv } from './domain.js';
 import * as repo from './repository.js';
 
@@ -12,9 +11,8 @@ export interface Region {
   level: string;
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 /** Region files kept in the project (copied from the shared reference data). */
-export const REGION_FILES = [path.resolve(here, '../../db/seed/data/kota-malang-wilayah.csv')];
+export const REGION_FILES = [projectPath('src/db/seed/data/kota-malang-wilayah.csv')];
 
 export async function listRegions(db: Kysely<Database>, filter: { parent?: string; level?: string }): Promise<Region[]> {
   if (filter.parent) return repo.listChildren(db, filter.parent);
