@@ -579,7 +579,8 @@ export async function insertEntry(
   db: Exec,
   row: {
     koperasiId: string;
-    number: number;
+    /** 'next': the koperasi's journal sequence, taken inside the insert (no round trip of its own). */
+    number: number | 'next';
     date: string;
     memo: string;
     sourceType: EntrySourceColumn;
@@ -596,7 +597,7 @@ export async function insertEntry(
   const entry = {
     id,
     koperasi_id: row.koperasiId,
-    number: row.number,
+    number: row.number === 'next' ? sql<number>`nextval(${journalSequence(row.koperasiId)})` : row.number,
     entry_date: row.date,
     memo: row.memo,
     source_type: row.sourceType,
@@ -608,11 +609,11 @@ export async function insertEntry(
     reversal_of: row.reversalOf ?? null,
   };
   if (lines.length === 0) {
-    await db.insertInto('books_journal_entries').values(entry).execute();
-    return id;
+    const r = await db.insertInto('books_journal_entries').values(entry).returning('number').executeTakeFirstOrThrow();
+    return { id, number: Number(r.number) };
   }
-  await db
-    .with('e', (qb) => qb.insertInto('books_journal_entries').values(entry))
+  const r = await db
+    .with('e', (qb) => qb.insertInto('books_journal_entries').values(entry).returning('number'))
     .insertInto('books_journal_lines')
     .values(
       lines.map((l) => ({
@@ -626,8 +627,39 @@ export async function insertEntry(
         posted: row.status === 'posted',
       })),
     )
-    .execute();
-  return id;
+    .returning(sql<number>`(select number from e)`.as('number'))
+    .executeTakeFirstOrThrow();
+  return { id, number: Number(r.number) };
+}
+
+/**
+ * What posting an entry needs to know, in one round trip: are the books set up, the month's status
+ * (its row share-locked until commit, so a close waits for this posting; null when the month has
+ * no row yet), a closed fiscal year holding `date`, and the ids of the accounts `codes`.
+ */
+export async function postingChecks(db: Exec, koperasiId: string, period: string, date: string, codes: string[]) {
+  const r = await sql<{
+    has_books: boolean;
+    period_status: 'open' | 'closed' | null;
+    closed_year: number | null;
+    accounts: Record<string, string> | string | null;
+  }>`
+    select
+      exists (select 1 from books_settings where koperasi_id = ${koperasiId}) as has_books,
+      (select status from books_periods where koperasi_id = ${koperasiId} and period = ${period} for share) as period_status,
+      (select year from books_years where koperasi_id = ${koperasiId} and start_date <= ${date} and end_date >= ${date} limit 1) as closed_year,
+      (select json_object_agg(code, id) from books_accounts where koperasi_id = ${koperasiId} and code = any(${codes}::text[])) as accounts`.execute(
+    db,
+  );
+  const row = r.rows[0];
+  if (!row) throw new Error('postingChecks returned no row');
+  const accounts = typeof row.accounts === 'string' ? (JSON.parse(row.accounts) as Record<string, string>) : (row.accounts ?? {});
+  return {
+    hasBooks: row.has_books,
+    periodStatus: row.period_status,
+    closedYear: row.closed_year,
+    accounts: new Map(Object.entries(accounts)),
+  };
 }
 
 const ENTRY_COLUMNS = [

@@ -296,7 +296,7 @@ async function requireOpenPeriod(trx: Trx, koperasiId: string, date: string) {
 
 /**
  * Writes one balanced journal entry (posted, or pending approval) with the next number of the
- * koperasi. Callers lock balances first; the number counter is locked last (one lock order).
+ * koperasi's journal sequence (ADR 0011), taken inside the insert. Callers lock their own rows first.
  */
 async function writeEntry(
   trx: Trx,
@@ -312,6 +312,8 @@ async function writeEntry(
     reversalOf?: string | null;
     lines: PostLine[];
   },
+  /** Sets up the books when the koperasi has none yet (postEntry); the checks then run again. */
+  setUpBooks?: () => Promise<void>,
 ): Promise<{ id: string; number: number }> {
   if (!isBalanced(e.lines)) {
     const t = totals(e.lines);
@@ -321,20 +323,28 @@ async function writeEntry(
       { totalDebit: int(t.debit), totalCredit: int(t.credit) },
     );
   }
-  await requireOpenPeriod(trx, koperasiId, e.date);
+  // One round trip for the checks in the common case (the month has its row, the books exist).
+  const period = periodOf(e.date);
   const codes = [...new Set(e.lines.map((l) => l.code))];
-  const accounts = await repo.accountsByCode(trx, koperasiId, codes);
+  let c = await repo.postingChecks(trx, koperasiId, period, e.date, codes);
+  if (!c.hasBooks && setUpBooks) {
+    await setUpBooks();
+    c = await repo.postingChecks(trx, koperasiId, period, e.date, codes);
+  }
+  if (c.periodStatus === null)
+    await requireOpenPeriod(trx, koperasiId, e.date); // first entry of the month: creates and locks its row
+  else if (c.periodStatus === 'closed') throw conflict('books.periodClosed', { period });
+  else if (c.closedYear !== null) throw conflict('books.yearClosed', { year: c.closedYear });
   const lines: LineInsert[] = e.lines.map((l) => {
-    const acc = accounts.get(l.code);
-    if (!acc) throw ruleViolated('books.unknownAccount', { code: l.code });
-    return { accountId: acc.id, debit: l.debit, credit: l.credit, memberId: l.memberId ?? null };
+    const accountId = c.accounts.get(l.code);
+    if (!accountId) throw ruleViolated('books.unknownAccount', { code: l.code });
+    return { accountId, debit: l.debit, credit: l.credit, memberId: l.memberId ?? null };
   });
-  const number = await repo.nextNumber(trx, koperasiId, 'journal');
-  const id = await repo.insertEntry(
+  return repo.insertEntry(
     trx,
     {
       koperasiId,
-      number,
+      number: 'next',
       date: e.date,
       memo: e.memo,
       sourceType: e.sourceType,
@@ -346,7 +356,6 @@ async function writeEntry(
     },
     lines,
   );
-  return { id, number };
 }
 
 /**
@@ -362,8 +371,9 @@ export async function postEntry(
   koperasiId: string,
   e: { date: string; memo: string; sourceType: EntrySourceColumn; sourceId: string | null; lines: PostLine[]; reversalOf?: string },
 ): Promise<{ id: string; number: number }> {
-  await ensureBooks(trx, ctx, koperasiId);
-  const written = await writeEntry(trx, koperasiId, { ...e, status: 'posted', createdBy: actor(ctx), approvedBy: null });
+  const written = await writeEntry(trx, koperasiId, { ...e, status: 'posted', createdBy: actor(ctx), approvedBy: null }, async () => {
+    await ensureBooks(trx, ctx, koperasiId);
+  });
   if (e.reversalOf) await repo.setReversedBy(trx, e.reversalOf, written.id);
   return written;
 }

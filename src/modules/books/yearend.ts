@@ -123,12 +123,11 @@ export async function closeYear(db: Db, ctx: RequestContext, koperasiId: string,
         if (!acc) throw ruleViolated('books.unknownAccount', { code: l.code });
         return { accountId: acc.id, debit: l.debit, credit: l.credit, memberId: null };
       });
-      const number = await repo.nextNumber(trx, koperasiId, 'journal');
-      const id = await repo.insertEntry(
+      entry = await repo.insertEntry(
         trx,
         {
           koperasiId,
-          number,
+          number: 'next',
           date: fy.endDate,
           memo: memoT('books.memo.yearEnd', { year }),
           sourceType: 'closing',
@@ -139,7 +138,6 @@ export async function closeYear(db: Db, ctx: RequestContext, koperasiId: string,
         },
         inserts,
       );
-      entry = { id, number };
     }
     const row = await trx
       .insertInto('books_years')

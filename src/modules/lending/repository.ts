@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Insertable, type Kysely, sql, type Transaction, type Updateable } from 'kysely';
 import type { Database } from '../../db/types.js';
 import type { InstallmentState } from './loans-domain.js';
 
@@ -122,22 +122,13 @@ function loanQuery(db: Exec) {
     ]);
 }
 
-export async function findLoan(db: Exec, koperasiId: string, loanId: string) {
-  return (await loanQuery(db).where('loans.koperasi_id', '=', koperasiId).where('loans.id', '=', loanId).executeTakeFirst()) ?? null;
+/** A loan with its member's and product's names; `forUpdate` locks the loan row (one writer per loan at a time). */
+export async function findLoan(db: Exec, koperasiId: string, loanId: string, opts: { forUpdate?: boolean } = {}) {
+  let q = loanQuery(db).where('loans.koperasi_id', '=', koperasiId).where('loans.id', '=', loanId);
+  if (opts.forUpdate) q = q.forUpdate('loans');
+  return (await q.executeTakeFirst()) ?? null;
 }
 export type LoanRow = NonNullable<Awaited<ReturnType<typeof findLoan>>>;
-
-/** Locks the loan row for a state change or a payment (one writer per loan at a time). */
-export async function lockLoan(db: Exec, koperasiId: string, loanId: string) {
-  const r = await db
-    .selectFrom('loans')
-    .select('id')
-    .where('koperasi_id', '=', koperasiId)
-    .where('id', '=', loanId)
-    .forUpdate()
-    .executeTakeFirst();
-  return r !== undefined;
-}
 
 export async function listLoans(
   db: Exec,
@@ -246,10 +237,29 @@ export async function saveInstallments(db: Exec, loanId: string, version: number
     where li.loan_id = ${loanId} and li.version = ${version} and li.number = v.number`.execute(db);
 }
 
+export type RepaymentInsert = Insertable<Database['loan_repayments']>;
+
+/** A payment's rows in one statement: the repayment, the loan's new state, the loan event. */
+export async function savePayment(
+  db: Exec,
+  repayment: RepaymentInsert,
+  loan: Updateable<Database['loans']>,
+  event: { kind: string; actor: string | null; data: Record<string, unknown> },
+) {
+  await db
+    .with('r', (qb) => qb.insertInto('loan_repayments').values(repayment))
+    .with('l', (qb) => qb.updateTable('loans').set(loan).where('id', '=', repayment.loan_id))
+    .insertInto('loan_events')
+    .values({ loan_id: repayment.loan_id, kind: event.kind, actor_user_id: event.actor, data: eventJson(event.data) })
+    .execute();
+}
+
+const eventJson = (data: Record<string, unknown>) => JSON.stringify(data, (_k, v) => (typeof v === 'bigint' ? Number(v) : v));
+
 export async function addEvent(db: Exec, loanId: string, kind: string, actor: string | null, data: Record<string, unknown> = {}) {
   await db
     .insertInto('loan_events')
-    .values({ loan_id: loanId, kind, actor_user_id: actor, data: JSON.stringify(data, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)) })
+    .values({ loan_id: loanId, kind, actor_user_id: actor, data: eventJson(data) })
     .execute();
 }
 

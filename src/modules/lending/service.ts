@@ -479,8 +479,9 @@ export async function quotePayoff(db: Db, ctx: RequestContext, koperasiId: strin
 // Loans: lifecycle
 
 async function requireLoanForUpdate(trx: Trx, koperasiId: string, loanId: string): Promise<repo.LoanRow> {
-  if (!(await repo.lockLoan(trx, koperasiId, loanId))) throw notFound('lending.loanNotFound');
-  return (await repo.findLoan(trx, koperasiId, loanId)) as repo.LoanRow;
+  const loan = await repo.findLoan(trx, koperasiId, loanId, { forUpdate: true });
+  if (!loan) throw notFound('lending.loanNotFound');
+  return loan;
 }
 
 function requireStatus(loan: repo.LoanRow, ...allowed: repo.LoanRow['status'][]) {
@@ -744,22 +745,36 @@ async function activeLoanState(trx: Trx, koperasiId: string, loanId: string, dat
   return { loan, product, stored, accrued };
 }
 
-async function afterPayment(trx: Trx, loan: repo.LoanRow, states: InstallmentState[], date: string, principalPaid: bigint) {
+/**
+ * Writes a payment's consequences in one statement: the repayment row, the loan's new state
+ * (outstanding principal, days past due and kolektibilitas as of `date`, lunas when every
+ * instalment is settled) and the loan event. Returns whether the loan is now lunas.
+ */
+async function savePayment(
+  trx: Trx,
+  loan: repo.LoanRow,
+  states: InstallmentState[],
+  repayment: Omit<repo.RepaymentInsert, 'loan_id' | 'koperasi_id'> & { principal: bigint; paid_on: string },
+  actorId: string | null,
+  event: (closed: boolean) => { kind: string; data: Record<string, unknown> },
+): Promise<boolean> {
   const { kolBands } = await lendingSettings(trx, loan.koperasi_id);
   const allSettled = states.every((i) => i.settledOn !== null);
-  const dpd = allSettled ? 0 : daysPastDue(states, date);
-  await trx
-    .updateTable('loans')
-    .set({
-      principal_outstanding: loan.principal_outstanding - principalPaid,
+  const dpd = allSettled ? 0 : daysPastDue(states, repayment.paid_on);
+  const ev = event(allSettled);
+  await repo.savePayment(
+    trx,
+    { ...repayment, loan_id: loan.id, koperasi_id: loan.koperasi_id },
+    {
+      principal_outstanding: loan.principal_outstanding - repayment.principal,
       days_past_due: dpd,
       kolektibilitas: kolektibilitas(dpd, kolBands),
-      arrears_as_of: date,
-      ...(allSettled ? { status: 'lunas' as const, closed_on: date } : {}),
+      arrears_as_of: repayment.paid_on,
+      ...(allSettled ? { status: 'lunas' as const, closed_on: repayment.paid_on } : {}),
       updated_at: new Date(),
-    })
-    .where('id', '=', loan.id)
-    .execute();
+    },
+    { kind: ev.kind, actor: actorId, data: ev.data },
+  );
   return allSettled;
 }
 
@@ -824,12 +839,12 @@ export async function recordRepayment(
       lines: paymentLines(loan, method, paid),
     });
     await repo.saveInstallments(trx, loan.id, loan.schedule_version, stored, paid.states);
-    await trx
-      .insertInto('loan_repayments')
-      .values({
+    const closed = await savePayment(
+      trx,
+      loan,
+      paid.states,
+      {
         id,
-        loan_id: loan.id,
-        koperasi_id: koperasiId,
         paid_on: date,
         amount,
         penalty: paid.penalty,
@@ -839,16 +854,13 @@ export async function recordRepayment(
         method,
         journal_entry_id: entry.id,
         created_by: actor(ctx),
-      })
-      .execute();
-    const closed = await afterPayment(trx, loan, paid.states, date, paid.principal);
-    await repo.addEvent(trx, loan.id, closed ? 'lunas' : 'angsuran', actor(ctx), {
-      amount,
-      penalty: paid.penalty,
-      interest: paid.interest,
-      principal: paid.principal,
-      date,
-    });
+      },
+      actor(ctx),
+      (lunas) => ({
+        kind: lunas ? 'lunas' : 'angsuran',
+        data: { amount, penalty: paid.penalty, interest: paid.interest, principal: paid.principal, date },
+      }),
+    );
     await writeAudit(trx, ctx, {
       action: 'lending.loan.repayment',
       entityType: 'loan',
@@ -922,12 +934,12 @@ export async function payOff(
       lines: paymentLines(loan, method, paid),
     });
     await repo.saveInstallments(trx, loan.id, loan.schedule_version, stored, paid.states);
-    await trx
-      .insertInto('loan_repayments')
-      .values({
+    await savePayment(
+      trx,
+      loan,
+      paid.states,
+      {
         id,
-        loan_id: loan.id,
-        koperasi_id: koperasiId,
         paid_on: date,
         amount,
         penalty: paid.penalty,
@@ -937,10 +949,10 @@ export async function payOff(
         method,
         journal_entry_id: entry.id,
         created_by: actor(ctx),
-      })
-      .execute();
-    await afterPayment(trx, loan, paid.states, date, paid.principal);
-    await repo.addEvent(trx, loan.id, 'pelunasan', actor(ctx), { amount, waivedInterest: quote.waivedInterest, date });
+      },
+      actor(ctx),
+      () => ({ kind: 'pelunasan', data: { amount, waivedInterest: quote.waivedInterest, date } }),
+    );
     await writeAudit(trx, ctx, {
       action: 'lending.loan.payoff',
       entityType: 'loan',

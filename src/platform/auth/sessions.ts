@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/types.js';
 import type { CurrentUser, Role } from '../context.js';
 import { hashToken, randomToken } from './tokens.js';
@@ -42,10 +42,12 @@ export async function destroyAllSessions(db: Kysely<Database>, userId: string): 
 export async function resolveSession(db: Kysely<Database>, token: string, kind: 'web' | 'api'): Promise<CurrentUser | null> {
   if (!token || token.length > 200) return null;
   const tokenHash = hashToken(token);
+  // One round trip for every authenticated request: the user with their role grants.
   const row = await db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
     .select(['u.id', 'u.name', 'u.email', 'u.phone', 'u.locale', 'u.is_demo', 'u.status', 's.expires_at', 's.last_seen_at'])
+    .select(GRANTS)
     .where('s.token_hash', '=', tokenHash)
     .where('s.kind', '=', kind)
     .executeTakeFirst();
@@ -54,29 +56,37 @@ export async function resolveSession(db: Kysely<Database>, token: string, kind: 
   if (Date.now() - new Date(row.last_seen_at).getTime() > 3600_000) {
     await db.updateTable('sessions').set({ last_seen_at: new Date() }).where('token_hash', '=', tokenHash).execute();
   }
-  return loadUser(db, row);
+  return toCurrentUser(row);
 }
 
 export async function loadUserById(db: Kysely<Database>, userId: string): Promise<CurrentUser | null> {
   const row = await db
-    .selectFrom('users')
-    .select(['id', 'name', 'email', 'phone', 'locale', 'is_demo', 'status'])
-    .where('id', '=', userId)
+    .selectFrom('users as u')
+    .select(['u.id', 'u.name', 'u.email', 'u.phone', 'u.locale', 'u.is_demo', 'u.status'])
+    .select(GRANTS)
+    .where('u.id', '=', userId)
     .executeTakeFirst();
   if (!row) return null;
-  return loadUser(db, row);
+  return toCurrentUser(row);
 }
 
-async function loadUser(
-  db: Kysely<Database>,
-  row: { id: string; name: string; email: string | null; phone: string | null; locale: 'id' | 'en'; is_demo: boolean },
-): Promise<CurrentUser> {
-  const grants = await db
-    .selectFrom('role_grants')
-    .select(['role', 'organization_id'])
-    .where('user_id', '=', row.id)
-    .orderBy('created_at')
-    .execute();
+/** The user's role grants in the order they were given, as one JSON array column `grants`. */
+const GRANTS = sql<{ role: string; organization_id: string | null }[]>`coalesce((
+    select json_agg(json_build_object('role', g.role, 'organization_id', g.organization_id) order by g.created_at, g.id)
+    from role_grants g where g.user_id = u.id), '[]'::json)`.as('grants');
+
+function toCurrentUser(row: {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  locale: 'id' | 'en';
+  is_demo: boolean;
+  grants: { role: string; organization_id: string | null }[] | string;
+}): CurrentUser {
+  // PGlite and node-postgres both parse json columns; a string would mean a driver without that.
+  const grants =
+    typeof row.grants === 'string' ? (JSON.parse(row.grants) as { role: string; organization_id: string | null }[]) : row.grants;
   return {
     id: row.id,
     name: row.name,
