@@ -10,7 +10,8 @@
  * products in products/20 stores (90 % UMKM with a registry row, 40 % of those with a halal
  * document; 10 % koperasi; 3 % of stores closed, 5 % of products draft), names drawn from a
  * vocabulary of Malang products so words repeat as in real catalogues; one variant each.
- * `--reuse` keeps an already filled database (skips create + fill); `--keep` does not drop it.
+ * `--reuse` keeps an already filled database (skips create + fill); `--keep` does not drop it;
+ * `--only search|suggest|product` runs one scenario (for profiling with BENCH_NODE_ARGS).
  *
  * Scenarios, each `--duration` seconds with `--connections` clients:
  *   search  — GET /api/v1/products with a random mix: words (some with typos), filters (category,
@@ -268,6 +269,9 @@ async function main() {
   const connections = arg('connections', 20);
   const keep = process.argv.includes('--keep');
   const reuse = process.argv.includes('--reuse');
+  const onlyAt = process.argv.indexOf('--only');
+  const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : null; // search | suggest | product: one scenario (profiling)
+  const runs = (name: string) => only === null || only === name;
 
   if (!reuse) {
     await admin(`drop database if exists ${DB_NAME}`);
@@ -290,14 +294,18 @@ async function main() {
     log('warm-up 3 s…');
     await load(server.base, connections, 3, () => searchUrl(kec));
     log(`search: ${connections} clients for ${duration} s…`);
-    const search = await load(server.base, connections, duration, () => searchUrl(kec));
+    const search = runs('search') ? await load(server.base, connections, duration, () => searchUrl(kec)) : null;
     log(`suggest…`);
-    const suggest = await load(server.base, connections, duration, () => {
-      const w = (KINDS[Math.floor(Math.random() * KINDS.length)] as [string, string])[0].toLowerCase();
-      return `/api/v1/products/suggest?q=${encodeURIComponent(w.slice(0, 2 + Math.floor(Math.random() * 5)))}`;
-    });
+    const suggest = runs('suggest')
+      ? await load(server.base, connections, duration, () => {
+          const w = (KINDS[Math.floor(Math.random() * KINDS.length)] as [string, string])[0].toLowerCase();
+          return `/api/v1/products/suggest?q=${encodeURIComponent(w.slice(0, 2 + Math.floor(Math.random() * 5)))}`;
+        })
+      : null;
     log(`product page…`);
-    const product = await load(server.base, connections, duration, () => pages[Math.floor(Math.random() * pages.length)] as string);
+    const product = runs('product')
+      ? await load(server.base, connections, duration, () => pages[Math.floor(Math.random() * pages.length)] as string)
+      : null;
 
     const result = {
       at: new Date().toISOString(),

@@ -1,7 +1,7 @@
 /**
  * What the module benchmarks share: the real app as a child process on a free port (never 3000),
  * waited for until /healthz answers, and exact percentiles. The app runs as `npm start` runs it:
- * the production bundle (`node scripts/build.mjs`, then `node --enable-source-maps dist/main.js`).
+ * the production bundle (`node scripts/build.mjs`, then `node dist/main.js`).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import net from 'node:net';
@@ -26,7 +26,7 @@ export function buildApp() {
 }
 
 /** node's arguments that run the app as `npm start` does. */
-export const APP_ARGS = ['--enable-source-maps', 'dist/main.js'];
+export const APP_ARGS = ['dist/main.js'];
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

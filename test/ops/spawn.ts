@@ -34,7 +34,7 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
  * built bundle (`dist/*.js`, see buildDist) with plain node as `npm start` runs it.
  */
 export function start(script: string, env: Record<string, string>, args: string[] = []): Running {
-  const node = script.endsWith('.ts') ? ['--import', 'tsx'] : ['--enable-source-maps'];
+  const node = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const child = spawn(process.execPath, [...node, script, ...args], {
     cwd: ROOT,
     env: childEnv(env),
