@@ -4,6 +4,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/index.js';
 import { runScript, tempDir } from './spawn.js';
 
+// These start their own processes on an embedded DATA_DIR: the database under test plays no part,
+// so they run once, in the PGlite pass, not again in the PostgreSQL pass (npm test runs both).
+const ON_POSTGRES = Boolean(process.env.TEST_DATABASE_URL);
+
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
@@ -23,7 +27,7 @@ async function query<T>(dataDir: string, text: string): Promise<T[]> {
   }
 }
 
-describe('operational scripts (embedded database in DATA_DIR)', () => {
+describe.skipIf(ON_POSTGRES)('operational scripts (embedded database in DATA_DIR)', () => {
   it('db:migrate applies the migrations once and says so', async () => {
     const dataDir = dir('migrate');
     const first = await runScript('src/scripts/migrate.ts', { DATA_DIR: dataDir });

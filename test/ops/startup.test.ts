@@ -4,6 +4,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDist, freePort, runScript, start, tempDir } from './spawn.js';
 
+// These start their own processes on an embedded DATA_DIR: the database under test plays no part,
+// so they run once, in the PGlite pass, not again in the PostgreSQL pass (npm test runs both).
+const ON_POSTGRES = Boolean(process.env.TEST_DATABASE_URL);
+
 const dirs: string[] = [];
 function dir(prefix: string) {
   const d = tempDir(prefix);
@@ -24,7 +28,7 @@ function expectOneLine(stderr: string, pattern: RegExp) {
   expect(stderr).not.toMatch(/\n\s+at /);
 }
 
-describe('start-up problems stop the app with one line saying what to fix', () => {
+describe.skipIf(ON_POSTGRES)('start-up problems stop the app with one line saying what to fix', () => {
   it('a DATABASE_URL where no PostgreSQL listens', async () => {
     const r = await runScript('dist/main.js', { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/x', PORT: String(await freePort()) });
     expect(r.code).not.toBe(0);
@@ -73,7 +77,7 @@ describe('start-up problems stop the app with one line saying what to fix', () =
   });
 });
 
-describe('first start on an empty DATA_DIR, as `npm start` runs it (the dist/ bundle)', () => {
+describe.skipIf(ON_POSTGRES)('first start on an empty DATA_DIR, as `npm start` runs it (the dist/ bundle)', () => {
   it('creates the embedded database, answers /healthz and serves the pages and their assets', async () => {
     const dataDir = dir('fresh');
     const port = await freePort();
