@@ -122,6 +122,9 @@ describe('savings', () => {
       memberNumber: m.memberNumber,
       balances: { pokok: 100_000, wajib: 50_000, sukarela: 180_000 },
       total: 330_000,
+      berjangka: 0,
+      totalWithBerjangka: 330_000,
+      termDeposits: [],
     });
     // The deposit posted Dr Kas / Cr Simpanan Pokok.
     const e = await api(ketua, 'GET', `/api/v1/koperasi/${kop}/journal-entries/${p.json().journalEntryId}`);

@@ -1,6 +1,7 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ACCOUNT_TYPES, ENTRY_STATUSES, MEMBER_STATUSES, SAVINGS_KINDS, SAVINGS_TYPES } from './domain.js';
+import { memberOpenDeposits } from './extra-deposits.js';
 import {
   EntryListQuery,
   InterestInput,
@@ -72,6 +73,19 @@ const MemberJson = Type.Object({
 });
 
 const Balances = Type.Object({ pokok: Money(), wajib: Money(), sukarela: Money() });
+/** An open term deposit of a member (simpanan berjangka, extra-deposits.ts), as listed with their balances. */
+const TermDepositJson = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  reference: Type.String({ description: 'SB- + number of the opening journal entry' }),
+  productName: Type.String(),
+  principal: Money('Amount deposited'),
+  termMonths: Type.Integer(),
+  rateBp: Type.Integer({ description: 'Annual interest, basis points' }),
+  openDate: DateStr,
+  maturityDate: DateStr,
+  interestAtMaturity: Money('Interest paid at maturity for the whole term (rounded down)'),
+  status: Type.Literal('aktif'),
+});
 
 const SavingsJson = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -280,10 +294,21 @@ export async function booksApi(app: FastifyInstance) {
     {
       schema: {
         tags,
-        summary: "A member's simpanan balances per kind (pengurus, dinas, or the member)",
+        summary: "A member's simpanan balances per kind and open term deposits (pengurus, dinas, or the member)",
+        description:
+          '`total` is pokok + wajib + sukarela (as before); `berjangka` is the principal of the open term deposits ' +
+          '(account 2-1200), listed in `termDeposits`; `totalWithBerjangka` = `total` + `berjangka`.',
         params: KopMember,
         response: {
-          200: Type.Object({ memberId: Type.String(), memberNumber: Type.Integer(), balances: Balances, total: Money() }),
+          200: Type.Object({
+            memberId: Type.String(),
+            memberNumber: Type.Integer(),
+            balances: Balances,
+            total: Money('Simpanan pokok + wajib + sukarela'),
+            berjangka: Money('Principal of the open term deposits (simpanan berjangka, 2-1200)'),
+            totalWithBerjangka: Money('total + berjangka'),
+            termDeposits: Type.Array(TermDepositJson),
+          }),
           ...errors,
         },
       },
@@ -292,11 +317,27 @@ export async function booksApi(app: FastifyInstance) {
       const p = req.params as { id: string; memberId: string };
       const r = await svc.memberBalances(db(), req.ctx, p.id, p.memberId);
       const b = r.balances;
+      const total = b.pokok + b.wajib + b.sukarela;
+      const deposits = await memberOpenDeposits(db(), p.id, r.member.id);
       return {
         memberId: r.member.id,
         memberNumber: r.member.member_number,
         balances: balancesOut(b),
-        total: int(b.pokok + b.wajib + b.sukarela),
+        total: int(total),
+        berjangka: int(deposits.total),
+        totalWithBerjangka: int(total + deposits.total),
+        termDeposits: deposits.items.map((d) => ({
+          id: d.id,
+          reference: d.reference,
+          productName: d.productName,
+          principal: d.principal,
+          termMonths: d.termMonths,
+          rateBp: d.rateBp,
+          openDate: d.openDate,
+          maturityDate: d.maturityDate,
+          interestAtMaturity: d.interestAtMaturity,
+          status: d.status,
+        })),
       };
     },
   );

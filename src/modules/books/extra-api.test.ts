@@ -282,7 +282,7 @@ describe('simpanan per member and member list', () => {
       ['Sulastri', 675_000],
       ['Bambang', 100_000],
     ]);
-    expect(r.totals).toEqual({ pokok: 200_000, wajib: 75_000, sukarela: 500_000 });
+    expect(r.totals).toEqual({ pokok: 200_000, wajib: 75_000, sukarela: 500_000, berjangka: 0 });
     expect(r.ledger).toEqual(r.totals);
     expect(r.ties).toBe(true);
     const demo = (await api(otherPengurus, 'GET', `/api/v1/koperasi/${ksp}/reports/member-savings`)).json();

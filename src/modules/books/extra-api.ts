@@ -243,13 +243,16 @@ export async function booksExtrasApi(app: FastifyInstance) {
     },
   );
 
-  const Kinds = Type.Object({ pokok: Money, wajib: Money, sukarela: Money });
+  const Kinds = Type.Object({ pokok: Money, wajib: Money, sukarela: Money, berjangka: Money });
   app.get(
     '/api/v1/koperasi/:id/reports/member-savings',
     {
       schema: {
         tags,
-        summary: 'Simpanan per member as of a day; totals per kind tied to the ledger accounts',
+        summary: 'Simpanan per member as of a day (pokok, wajib, sukarela, berjangka); totals tied to the ledger accounts',
+        description:
+          'berjangka = principal of the term deposits open at the end of asOf (opened on or before it, not paid out on or before it). ' +
+          '`ledger` reads 3-1100, 3-1200, 2-1100 and 2-1200 from the posted journal up to asOf; `ties` is true when every total equals its account.',
         params: Kop,
         querystring: Type.Object({ asOf: Type.Optional(DateStr) }),
         response: {
@@ -264,12 +267,14 @@ export async function booksExtrasApi(app: FastifyInstance) {
                 pokok: Money,
                 wajib: Money,
                 sukarela: Money,
-                total: Money,
+                berjangka: Money,
+                total: Type.Integer({ description: 'pokok + wajib + sukarela + berjangka (whole Rupiah)' }),
               }),
             ),
             totals: Kinds,
             total: Money,
             ledger: Kinds,
+            ledgerTotal: Money,
             ties: Type.Boolean(),
           }),
           ...errors,
@@ -278,10 +283,11 @@ export async function booksExtrasApi(app: FastifyInstance) {
     },
     async (req) => {
       const r = await memberSavingsReport(db(), req.ctx, p<{ id: string }>(req).id, (req.query as { asOf?: string }).asOf);
-      const k = (x: { pokok: bigint; wajib: bigint; sukarela: bigint }) => ({
+      const k = (x: { pokok: bigint; wajib: bigint; sukarela: bigint; berjangka: bigint }) => ({
         pokok: int(x.pokok),
         wajib: int(x.wajib),
         sukarela: int(x.sukarela),
+        berjangka: int(x.berjangka),
       });
       return {
         ...r,
@@ -289,6 +295,7 @@ export async function booksExtrasApi(app: FastifyInstance) {
         totals: k(r.totals),
         total: int(r.total),
         ledger: k(r.ledger),
+        ledgerTotal: int(r.ledgerTotal),
       };
     },
   );
@@ -298,7 +305,7 @@ export async function booksExtrasApi(app: FastifyInstance) {
     {
       schema: {
         tags,
-        summary: 'Members with status, join date and current simpanan total; counts per status',
+        summary: 'Members with status, join date and current simpanan (incl. open term deposits); counts per status',
         params: Kop,
         response: {
           200: Type.Object({
@@ -311,11 +318,14 @@ export async function booksExtrasApi(app: FastifyInstance) {
                 status: Type.String(),
                 joinDate: Type.String({ format: 'date' }),
                 leftAt: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
-                total: Money,
+                savings: Type.Integer({ description: 'pokok + wajib + sukarela (whole Rupiah)' }),
+                berjangka: Type.Integer({ description: 'open term deposits (whole Rupiah)' }),
+                total: Type.Integer({ description: 'savings + berjangka (whole Rupiah)' }),
               }),
             ),
             counts: Type.Object({ aktif: Type.Integer(), keluar: Type.Integer(), meninggal: Type.Integer() }),
-            totalSavings: Money,
+            totalSavings: Type.Integer({ description: 'Σ total, including open term deposits (whole Rupiah)' }),
+            totalBerjangka: Money,
           }),
           ...errors,
         },
@@ -323,7 +333,12 @@ export async function booksExtrasApi(app: FastifyInstance) {
     },
     async (req) => {
       const r = await memberListReport(db(), req.ctx, p<{ id: string }>(req).id);
-      return { ...r, items: r.items.map((x) => ({ ...x, total: int(x.total) })), totalSavings: int(r.totalSavings) };
+      return {
+        ...r,
+        items: r.items.map((x) => ({ ...x, savings: int(x.savings), berjangka: int(x.berjangka), total: int(x.total) })),
+        totalSavings: int(r.totalSavings),
+        totalBerjangka: int(r.totalBerjangka),
+      };
     },
   );
 

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type Static, Type } from '@sinclair/typebox';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import { writeAudit } from '../../platform/audit.js';
 import type { RequestContext } from '../../platform/context.js';
 import { conflict, notFound, ruleViolated, validationFailed } from '../../platform/errors.js';
 import { translator } from '../../platform/i18n/index.js';
 import { isCalendarDate, SYSTEM_ACCOUNTS } from './domain.js';
-import { addMonths, depositPayout } from './extra-domain.js';
+import { addMonths, depositPayout, TERM_DEPOSIT_ACCOUNT } from './extra-domain.js';
 import { koperasiNameOf } from './extra-service.js';
 import * as repo from './repository.js';
 import { ensureAccounts, getMember, int, postEntry, requireManage, requireRead, todayWib } from './service.js';
@@ -25,7 +25,7 @@ import { ensureAccounts, getMember, int, postEntry, requireManage, requireRead, 
 
 type Db = Kysely<Database>;
 const memoT = translator('id');
-export const DEPOSIT_ACCOUNT = '2-1200';
+export const DEPOSIT_ACCOUNT = TERM_DEPOSIT_ACCOUNT;
 
 const Uuid = Type.String({ format: 'uuid' });
 const DateStr = Type.String({ format: 'date' });
@@ -60,8 +60,8 @@ export function toProductJson(p: { id: string; name: string; term_months: number
 }
 
 type DepositRow = Awaited<ReturnType<typeof depositRows>>[number];
-function depositRows(db: Db, koperasiId: string) {
-  return db
+function depositRows(db: Db, koperasiId: string, memberId?: string) {
+  let q = db
     .selectFrom('books_term_deposits as d')
     .innerJoin('books_deposit_products as p', 'p.id', 'd.product_id')
     .innerJoin('books_members as m', 'm.id', 'd.member_id')
@@ -85,10 +85,9 @@ function depositRows(db: Db, koperasiId: string) {
       'e.number as open_entry_number',
       'd.close_entry_id',
     ])
-    .where('d.koperasi_id', '=', koperasiId)
-    .orderBy('d.open_date')
-    .orderBy('d.created_at')
-    .execute();
+    .where('d.koperasi_id', '=', koperasiId);
+  if (memberId) q = q.where('d.member_id', '=', memberId);
+  return q.orderBy('d.open_date').orderBy('d.created_at').execute();
 }
 
 export function toDepositJson(d: DepositRow) {
@@ -171,8 +170,8 @@ export async function listTermDeposits(db: Db, ctx: RequestContext, koperasiId: 
   if (memberId) await getMember(db, ctx, koperasiId, memberId);
   else requireRead(ctx, koperasiId);
   await koperasiNameOf(db, koperasiId);
-  const rows = await depositRows(db, koperasiId);
-  return rows.filter((r) => !memberId || r.member_id === memberId).map(toDepositJson);
+  const rows = await depositRows(db, koperasiId, memberId);
+  return rows.map(toDepositJson);
 }
 
 async function findDeposit(db: Db, koperasiId: string, depositId: string) {
@@ -327,14 +326,12 @@ export async function closeTermDeposit(db: Db, ctx: RequestContext, koperasiId: 
   });
 }
 
-/** Σ principal of a member's open deposits (shown with their balances). */
-export async function memberDepositTotal(db: Db, koperasiId: string, memberId: string): Promise<bigint> {
-  const r = await db
-    .selectFrom('books_term_deposits')
-    .select(sql<string>`coalesce(sum(principal), 0)::text`.as('total'))
-    .where('koperasi_id', '=', koperasiId)
-    .where('member_id', '=', memberId)
-    .where('status', '=', 'aktif')
-    .executeTakeFirstOrThrow();
-  return BigInt(r.total);
+/**
+ * A member's open (not paid out) term deposits and their Σ principal, shown with the member's
+ * balances (`GET members/{id}/savings`, member pages). No access check: the caller has read the
+ * member through `getMember` first.
+ */
+export async function memberOpenDeposits(db: Db, koperasiId: string, memberId: string) {
+  const rows = (await depositRows(db, koperasiId, memberId)).filter((d) => d.status === 'aktif');
+  return { items: rows.map(toDepositJson), total: rows.reduce((s, d) => s + d.principal, 0n) };
 }

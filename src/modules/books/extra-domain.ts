@@ -43,6 +43,9 @@ export function cashFlowClass(code: string, type: string): CashFlowClass {
 // ---------------------------------------------------------------------------------------------
 // Simpanan berjangka (term deposits)
 
+/** The liability account of simpanan berjangka (KSP_CHART, domain.ts); moved only by extra-deposits.ts. */
+export const TERM_DEPOSIT_ACCOUNT = '2-1200';
+
 /** `date` plus `months` calendar months; a day that does not exist in the target month becomes its last day (31 Jan + 1 → 28/29 Feb). */
 export function addMonths(date: string, months: number): string {
   const y = Number(date.slice(0, 4));

@@ -105,6 +105,10 @@ const id = {
   'books.x.depositRule':
     'Bunga dibayar saat jatuh tempo untuk seluruh jangka waktu; pencairan sebelum jatuh tempo hanya mengembalikan pokok.',
   'books.x.interestPaid': 'Bunga dibayar',
+  'books.x.berjangka': 'Berjangka',
+  'books.x.openDeposits': 'Daftar simpanan berjangka aktif',
+  'books.x.noOpenDeposits': 'Tidak ada simpanan berjangka aktif.',
+  'books.x.totalWithBerjangka': 'Jumlah termasuk simpanan berjangka',
 } as const;
 
 const en = {
@@ -212,6 +216,10 @@ const en = {
   'books.x.noDepositsBody': "The member's term deposits are listed here.",
   'books.x.depositRule': 'Interest for the whole term is paid at maturity; paying out before maturity returns the principal only.',
   'books.x.interestPaid': 'Interest paid',
+  'books.x.berjangka': 'Term deposits',
+  'books.x.openDeposits': 'Open term deposits (simpanan berjangka)',
+  'books.x.noOpenDeposits': 'No open term deposits.',
+  'books.x.totalWithBerjangka': 'Total including term deposits',
 } satisfies Record<keyof typeof id, string>;
 
 export const booksExtrasMessages = { id, en };

@@ -9,7 +9,15 @@ import type { Database } from '../../db/types.js';
 import type { RequestContext } from '../../platform/context.js';
 import { type MessageKey, translator } from '../../platform/i18n/index.js';
 import { CASH_FLOW_CLASSES } from './extra-domain.js';
-import { cashFlow, koperasiNameOf, memberListReport, memberSavingsReport, wajibArrearsList } from './extra-service.js';
+import {
+  cashFlow,
+  koperasiNameOf,
+  MEMBER_SAVINGS_ACCOUNT,
+  MEMBER_SAVINGS_COLUMNS,
+  memberListReport,
+  memberSavingsReport,
+  wajibArrearsList,
+} from './extra-service.js';
 import type { Cell, ReportDoc, ReportKind } from './report-export.js';
 import { wibTimestamp } from './report-export.js';
 import { int, todayWib } from './service.js';
@@ -32,8 +40,8 @@ export const EXTRA_REPORT_QUERIES: Record<ExtraReportKind, TSchema> = {
 };
 export const EXTRA_REPORT_NAMES: Record<ExtraReportKind, string> = {
   'cash-flow': 'Cash flow (arus kas, direct method) over from..to (default: 1 January to today)',
-  'member-savings': 'Simpanan per member as of a day, tied to the ledger accounts',
-  'member-list': 'Members with status, join date and simpanan total',
+  'member-savings': 'Simpanan per member (pokok, wajib, sukarela, berjangka) as of a day, tied to the ledger accounts',
+  'member-list': 'Members with status, join date and simpanan (incl. open term deposits)',
   'wajib-arrears': 'Active members in arrears of simpanan wajib as of a day',
 };
 
@@ -88,17 +96,25 @@ export async function buildExtraReport(
       sections: [
         {
           heading: null,
-          columns: ['No.', 'Nama', 'Status', 'Pokok', 'Wajib', 'Sukarela', 'Jumlah'],
-          rows: r.items.map((x): Cell[] => [x.memberNumber, x.name, x.status, n(x.pokok), n(x.wajib), n(x.sukarela), n(x.total)]),
-          total: ['', 'Jumlah', '', n(r.totals.pokok), n(r.totals.wajib), n(r.totals.sukarela), n(r.total)],
-          widths: [6, 30, 10, 13, 13, 14, 14],
+          columns: ['No.', 'Nama', 'Status', 'Pokok', 'Wajib', 'Sukarela', 'Berjangka', 'Jumlah'],
+          rows: r.items.map((x): Cell[] => [
+            x.memberNumber,
+            x.name,
+            x.status,
+            n(x.pokok),
+            n(x.wajib),
+            n(x.sukarela),
+            n(x.berjangka),
+            n(x.total),
+          ]),
+          total: ['', 'Jumlah', '', n(r.totals.pokok), n(r.totals.wajib), n(r.totals.sukarela), n(r.totals.berjangka), n(r.total)],
+          widths: [6, 28, 10, 13, 13, 14, 14, 15],
           amountFrom: 3,
         },
       ],
       summary: [
-        ['Simpanan pokok (akun 3-1100)', n(r.ledger.pokok)],
-        ['Simpanan wajib (akun 3-1200)', n(r.ledger.wajib)],
-        ['Simpanan sukarela (akun 2-1100)', n(r.ledger.sukarela)],
+        ...MEMBER_SAVINGS_COLUMNS.map((k): [string, Cell] => [`Simpanan ${k} (akun ${MEMBER_SAVINGS_ACCOUNT[k]})`, n(r.ledger[k])]),
+        ['Jumlah buku besar', n(r.ledgerTotal)],
         ['Jumlah per anggota = buku besar', ok(r.ties)],
       ],
       fileBase: `simpanan-per-anggota-${r.asOf}`,
@@ -116,10 +132,19 @@ export async function buildExtraReport(
       sections: [
         {
           heading: null,
-          columns: ['No.', 'Nama', 'Masuk', 'Status', 'Keluar', 'Jumlah simpanan'],
-          rows: r.items.map((x): Cell[] => [x.memberNumber, x.name, dmy(x.joinDate), x.status, x.leftAt ? dmy(x.leftAt) : '', n(x.total)]),
-          total: ['', 'Jumlah', '', '', '', n(r.totalSavings)],
-          widths: [6, 38, 12, 10, 12, 18],
+          columns: ['No.', 'Nama', 'Masuk', 'Status', 'Keluar', 'Pokok, wajib, sukarela', 'Berjangka', 'Jumlah simpanan'],
+          rows: r.items.map((x): Cell[] => [
+            x.memberNumber,
+            x.name,
+            dmy(x.joinDate),
+            x.status,
+            x.leftAt ? dmy(x.leftAt) : '',
+            n(x.savings),
+            n(x.berjangka),
+            n(x.total),
+          ]),
+          total: ['', 'Jumlah', '', '', '', n(r.totalSavings - r.totalBerjangka), n(r.totalBerjangka), n(r.totalSavings)],
+          widths: [6, 30, 12, 10, 12, 16, 15, 16],
           amountFrom: 5,
         },
       ],

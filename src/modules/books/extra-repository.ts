@@ -93,25 +93,42 @@ export interface MemberSavingsRow {
   pokok: bigint;
   wajib: bigint;
   sukarela: bigint;
+  /** Principal of the member's term deposits open at the end of `asOf` (opened on or before it, not paid out by then). */
+  berjangka: bigint;
 }
 
-/** Each member's simpanan per kind as of a day (signed sum of their savings rows up to it); members who joined or saved by then. */
+/**
+ * Each member's simpanan per kind as of a day (signed sum of their savings rows up to it) and their
+ * simpanan berjangka open at the end of that day: opened on or before `asOf` and not paid out on or
+ * before it (the same rows the journal posts to 2-1200: credit at opening, debit at payout). Members
+ * who joined, saved or held a deposit by then.
+ */
 export async function memberSavingsAt(db: Exec, koperasiId: string, asOf: string): Promise<MemberSavingsRow[]> {
   const r = await sql<MemberSavingsRow>`
     select m.id as member_id, m.member_number, m.name, m.status, m.join_date::text as join_date,
            coalesce(sum(case when s.kind = 'pokok' then (case when s.type in ('deposit', 'interest') then s.amount else -s.amount end) end), 0)::bigint as pokok,
            coalesce(sum(case when s.kind = 'wajib' then (case when s.type in ('deposit', 'interest') then s.amount else -s.amount end) end), 0)::bigint as wajib,
-           coalesce(sum(case when s.kind = 'sukarela' then (case when s.type in ('deposit', 'interest') then s.amount else -s.amount end) end), 0)::bigint as sukarela
+           coalesce(sum(case when s.kind = 'sukarela' then (case when s.type in ('deposit', 'interest') then s.amount else -s.amount end) end), 0)::bigint as sukarela,
+           coalesce(max(d.berjangka), 0)::bigint as berjangka
       from books_members m
       left join books_savings_transactions s on s.member_id = m.id and s.txn_date <= ${asOf}
+      left join (
+        select t.member_id, sum(t.principal)::bigint as berjangka
+          from books_term_deposits t
+         where t.koperasi_id = ${koperasiId} and t.open_date <= ${asOf} and (t.close_date is null or t.close_date > ${asOf})
+         group by t.member_id
+      ) d on d.member_id = m.id
      where m.koperasi_id = ${koperasiId}
      group by m.id
-    having m.join_date <= ${asOf} or count(s.id) > 0
+    having m.join_date <= ${asOf} or count(s.id) > 0 or coalesce(max(d.berjangka), 0) > 0
      order by m.member_number`.execute(db);
   return r.rows;
 }
 
-/** Members with their current simpanan total (from the balances table). */
+/**
+ * Members with their current simpanan (from the balances table: pokok + wajib + sukarela) and the
+ * principal of their open term deposits; `total` includes both.
+ */
 export async function membersWithTotals(db: Exec, koperasiId: string) {
   const r = await sql<{
     member_id: string;
@@ -120,10 +137,13 @@ export async function membersWithTotals(db: Exec, koperasiId: string) {
     status: 'aktif' | 'keluar' | 'meninggal';
     join_date: string;
     left_at: string | null;
-    total: bigint;
+    savings: bigint;
+    berjangka: bigint;
   }>`
     select m.id as member_id, m.member_number, m.name, m.status, m.join_date::text as join_date, m.left_at::text as left_at,
-           coalesce((select sum(b.balance) from books_savings_balances b where b.member_id = m.id), 0)::bigint as total
+           coalesce((select sum(b.balance) from books_savings_balances b where b.member_id = m.id), 0)::bigint as savings,
+           coalesce((select sum(t.principal) from books_term_deposits t
+                      where t.member_id = m.id and t.status = 'aktif'), 0)::bigint as berjangka
       from books_members m
      where m.koperasi_id = ${koperasiId}
      order by m.member_number`.execute(db);

@@ -5,7 +5,7 @@ import { AppError, notFound, validationFailed } from '../../platform/errors.js';
 import { translator } from '../../platform/i18n/index.js';
 import { type MemberCardData, type ReceiptData, terbilangRupiah } from './documents.js';
 import { DEFAULT_SETTINGS, isCalendarDate, SAVINGS_ACCOUNT, SAVINGS_KINDS, type SavingsKind } from './domain.js';
-import { CASH_ACCOUNTS, CASH_FLOW_CLASSES, type CashFlowClass, cashFlowClass } from './extra-domain.js';
+import { CASH_ACCOUNTS, CASH_FLOW_CLASSES, type CashFlowClass, cashFlowClass, TERM_DEPOSIT_ACCOUNT } from './extra-domain.js';
 import * as xrepo from './extra-repository.js';
 import { wibTimestamp } from './report-export.js';
 import * as repo from './repository.js';
@@ -193,20 +193,31 @@ export async function cashFlow(db: Db, ctx: RequestContext, koperasiId: string, 
   return { from, to, classes, opening, net, closing, ties: opening + net === closing };
 }
 
-/** Simpanan per member as of a day, with totals per kind tied to the ledger accounts (3-1100, 3-1200, 2-1100). */
+/** The columns of the simpanan-per-member report: the three kinds and simpanan berjangka. */
+export const MEMBER_SAVINGS_COLUMNS = [...SAVINGS_KINDS, 'berjangka'] as const;
+export type MemberSavingsColumn = (typeof MEMBER_SAVINGS_COLUMNS)[number];
+/** The ledger account of each column: 3-1100, 3-1200, 2-1100 (domain.ts) and 2-1200 (extra-domain.ts). */
+export const MEMBER_SAVINGS_ACCOUNT: Record<MemberSavingsColumn, string> = { ...SAVINGS_ACCOUNT, berjangka: TERM_DEPOSIT_ACCOUNT };
+
+/**
+ * Simpanan per member as of a day: pokok, wajib, sukarela and the term deposits open at the end of
+ * that day; totals per column tied to the ledger accounts (3-1100, 3-1200, 2-1100, 2-1200).
+ */
 export async function memberSavingsReport(db: Db, ctx: RequestContext, koperasiId: string, asOf = todayWib()) {
   requireRead(ctx, koperasiId);
   checkDate(asOf, 'asOf');
   await koperasiNameOf(db, koperasiId);
   const rows = await xrepo.memberSavingsAt(db, koperasiId, asOf);
-  const totals: Record<SavingsKind, bigint> = { pokok: 0n, wajib: 0n, sukarela: 0n };
-  for (const r of rows) for (const k of SAVINGS_KINDS) totals[k] += r[k];
+  const zero = (): Record<MemberSavingsColumn, bigint> => ({ pokok: 0n, wajib: 0n, sukarela: 0n, berjangka: 0n });
+  const totals = zero();
+  for (const r of rows) for (const k of MEMBER_SAVINGS_COLUMNS) totals[k] += r[k];
   const accounts = await repo.accountTotals(db, koperasiId, null, asOf);
-  const ledger: Record<SavingsKind, bigint> = { pokok: 0n, wajib: 0n, sukarela: 0n };
-  for (const k of SAVINGS_KINDS) {
-    const a = accounts.find((x) => x.code === SAVINGS_ACCOUNT[k]);
+  const ledger = zero();
+  for (const k of MEMBER_SAVINGS_COLUMNS) {
+    const a = accounts.find((x) => x.code === MEMBER_SAVINGS_ACCOUNT[k]);
     ledger[k] = a ? a.credit - a.debit : 0n;
   }
+  const sum = (x: Record<MemberSavingsColumn, bigint>) => MEMBER_SAVINGS_COLUMNS.reduce((s, k) => s + x[k], 0n);
   const items = rows.map((r) => ({
     memberId: r.member_id,
     memberNumber: r.member_number,
@@ -215,13 +226,21 @@ export async function memberSavingsReport(db: Db, ctx: RequestContext, koperasiI
     pokok: r.pokok,
     wajib: r.wajib,
     sukarela: r.sukarela,
-    total: r.pokok + r.wajib + r.sukarela,
+    berjangka: r.berjangka,
+    total: sum(r),
   }));
-  const total = totals.pokok + totals.wajib + totals.sukarela;
-  return { asOf, items, totals, total, ledger, ties: SAVINGS_KINDS.every((k) => totals[k] === ledger[k]) };
+  return {
+    asOf,
+    items,
+    totals,
+    total: sum(totals),
+    ledger,
+    ledgerTotal: sum(ledger),
+    ties: MEMBER_SAVINGS_COLUMNS.every((k) => totals[k] === ledger[k]),
+  };
 }
 
-/** All members with status, join date and current simpanan total; counts per status. */
+/** All members with status, join date and current simpanan (pokok + wajib + sukarela, berjangka, total); counts per status. */
 export async function memberListReport(db: Db, ctx: RequestContext, koperasiId: string) {
   requireRead(ctx, koperasiId);
   await koperasiNameOf(db, koperasiId);
@@ -237,9 +256,12 @@ export async function memberListReport(db: Db, ctx: RequestContext, koperasiId: 
       status: r.status,
       joinDate: r.join_date,
       leftAt: r.left_at,
-      total: r.total,
+      savings: r.savings,
+      berjangka: r.berjangka,
+      total: r.savings + r.berjangka,
     })),
     counts,
-    totalSavings: rows.reduce((s, r) => s + r.total, 0n),
+    totalSavings: rows.reduce((s, r) => s + r.savings + r.berjangka, 0n),
+    totalBerjangka: rows.reduce((s, r) => s + r.berjangka, 0n),
   };
 }

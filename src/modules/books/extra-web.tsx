@@ -473,6 +473,9 @@ export async function booksExtrasWeb(app: FastifyInstance) {
                       {e(t('books.kind.sukarela'))}
                     </th>
                     <th scope="col" class="num">
+                      {e(t('books.x.berjangka'))}
+                    </th>
+                    <th scope="col" class="num">
                       {e(t('books.w.total'))}
                     </th>
                   </tr>
@@ -485,6 +488,7 @@ export async function booksExtrasWeb(app: FastifyInstance) {
                       <td class="num">{formatRupiah(x.pokok)}</td>
                       <td class="num">{formatRupiah(x.wajib)}</td>
                       <td class="num">{formatRupiah(x.sukarela)}</td>
+                      <td class="num">{formatRupiah(x.berjangka)}</td>
                       <td class="num">{formatRupiah(x.total)}</td>
                     </tr>
                   ))}
@@ -497,6 +501,7 @@ export async function booksExtrasWeb(app: FastifyInstance) {
                     <td class="num">{formatRupiah(ms.totals.pokok)}</td>
                     <td class="num">{formatRupiah(ms.totals.wajib)}</td>
                     <td class="num">{formatRupiah(ms.totals.sukarela)}</td>
+                    <td class="num">{formatRupiah(ms.totals.berjangka)}</td>
                     <td class="num">{formatRupiah(ms.total)}</td>
                   </tr>
                   <tr>
@@ -506,7 +511,8 @@ export async function booksExtrasWeb(app: FastifyInstance) {
                     <td class="num">{formatRupiah(ms.ledger.pokok)}</td>
                     <td class="num">{formatRupiah(ms.ledger.wajib)}</td>
                     <td class="num">{formatRupiah(ms.ledger.sukarela)}</td>
-                    <td class="num">{formatRupiah(ms.ledger.pokok + ms.ledger.wajib + ms.ledger.sukarela)}</td>
+                    <td class="num">{formatRupiah(ms.ledger.berjangka)}</td>
+                    <td class="num">{formatRupiah(ms.ledgerTotal)}</td>
                   </tr>
                 </tfoot>
               </table>
@@ -529,6 +535,10 @@ export async function booksExtrasWeb(app: FastifyInstance) {
                 <span class="stat-value">{e(String(ml.counts[s]))}</span>
               </li>
             ))}
+            <li class="stat">
+              <span class="stat-label">{e(t('books.x.depositTotal'))}</span>
+              <span class="stat-value">{formatRupiah(ml.totalBerjangka)}</span>
+            </li>
             <li class="stat">
               <span class="stat-label">{e(t('books.x.totalSavings'))}</span>
               <span class="stat-value">{formatRupiah(ml.totalSavings)}</span>

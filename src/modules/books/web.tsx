@@ -29,7 +29,8 @@ import { Layout } from '../../platform/web/layout.js';
 import { type FormErrors, formErrors, type PageContext } from '../../platform/web/page.js';
 import { getKoperasi } from '../registry/service.js';
 import { periodOf, SAVINGS_ACCOUNT, SAVINGS_KINDS, type SavingsKind, SYSTEM_ACCOUNTS } from './domain.js';
-import { memberDepositTotal } from './extra-deposits.js';
+import { memberOpenDeposits } from './extra-deposits.js';
+import { MemberOpenDeposits } from './extra-member-deposits.js';
 import { buildReport, EXPORT_FORMATS, REPORT_KINDS, reportFile, toPdf, toXlsx } from './report-export.js';
 import { JournalInput, MemberInput, SavingsInput } from './schemas.js';
 import * as svc from './service.js';
@@ -184,10 +185,16 @@ function Balances(p: { t: Translate; balances: Record<SavingsKind, bigint>; berj
         <span class="stat-value">{formatRupiah(total)}</span>
       </li>
       {p.berjangka !== undefined ? (
-        <li class="stat">
-          <span class="stat-label">{e(p.t('books.x.depositTotal'))}</span>
-          <span class="stat-value">{formatRupiah(p.berjangka)}</span>
-        </li>
+        <>
+          <li class="stat">
+            <span class="stat-label">{e(p.t('books.x.depositTotal'))}</span>
+            <span class="stat-value">{formatRupiah(p.berjangka)}</span>
+          </li>
+          <li class="stat">
+            <span class="stat-label">{e(p.t('books.x.totalWithBerjangka'))}</span>
+            <span class="stat-value">{formatRupiah(total + p.berjangka)}</span>
+          </li>
+        </>
       ) : (
         ''
       )}
@@ -561,7 +568,7 @@ export async function booksWeb(app: FastifyInstance) {
     const { id, memberId } = paramsOf(req);
     const ctx = req.ctx;
     const { member, balances } = await svc.memberBalances(db(), ctx, id, memberId as string);
-    const berjangka = await memberDepositTotal(db(), id, member.id);
+    const deposits = await memberOpenDeposits(db(), id, member.id);
     const range = statementRange(queryOf(req));
     const st = await svc.memberStatement(db(), ctx, id, member.id, range.from, range.to);
     const kopName = await koperasiName(app, ctx, id);
@@ -580,7 +587,8 @@ export async function booksWeb(app: FastifyInstance) {
           </p>
           <MemberLinks t={t} id={id} memberId={member.id} />
           <h2>{e(t('books.w.balances'))}</h2>
-          <Balances t={t} balances={balances} berjangka={berjangka} />
+          <Balances t={t} balances={balances} berjangka={deposits.total} />
+          <MemberOpenDeposits t={t} locale={page.locale} id={id} memberId={member.id} rows={deposits.items} />
         </Card>
         {UUID.test(queryOf(req).bukti ?? '') ? (
           <Card>
@@ -1311,7 +1319,13 @@ export async function booksWeb(app: FastifyInstance) {
     const ctx = req.ctx;
     const range = statementRange(queryOf(req));
     const kopIds = organizationsFor(ctx, 'anggota_koperasi');
-    const mine: { kopName: string; member: svc.MemberRow; balances: Record<SavingsKind, bigint>; berjangka: bigint; st: Statement }[] = [];
+    const mine: {
+      kopName: string;
+      member: svc.MemberRow;
+      balances: Record<SavingsKind, bigint>;
+      deposits: Awaited<ReturnType<typeof memberOpenDeposits>>;
+      st: Statement;
+    }[] = [];
     for (const kid of kopIds) {
       const member = await svc.getOwnMember(db(), ctx, kid).catch((err) => {
         if (err instanceof AppError && err.status === 404) return null;
@@ -1319,9 +1333,9 @@ export async function booksWeb(app: FastifyInstance) {
       });
       if (!member) continue;
       const { balances } = await svc.memberBalances(db(), ctx, kid, member.id);
-      const berjangka = await memberDepositTotal(db(), kid, member.id);
+      const deposits = await memberOpenDeposits(db(), kid, member.id);
       const st = await svc.memberStatement(db(), ctx, kid, member.id, range.from, range.to);
-      mine.push({ kopName: await koperasiName(app, ctx, kid), member, balances, berjangka, st });
+      mine.push({ kopName: await koperasiName(app, ctx, kid), member, balances, deposits, st });
     }
     const page = req.page(reply);
     const { t } = page;
@@ -1340,7 +1354,8 @@ export async function booksWeb(app: FastifyInstance) {
                 <span safe>{`${m.member.member_number}. ${m.member.name}`}</span>
               </h2>
               <Card title={t('books.w.balances')}>
-                <Balances t={t} balances={m.balances} berjangka={m.berjangka} />
+                <Balances t={t} balances={m.balances} berjangka={m.deposits.total} />
+                <MemberOpenDeposits t={t} locale={page.locale} id={m.member.koperasi_id} memberId={m.member.id} rows={m.deposits.items} />
                 <MemberLinks t={t} id={m.member.koperasi_id} memberId={m.member.id} />
               </Card>
               <StatementView page={page} st={m.st} action="/anggota/saya" />
