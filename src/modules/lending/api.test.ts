@@ -499,6 +499,13 @@ describe('arrears', () => {
       daysPastDue: 30,
       kolektibilitas: 'kurang_lancar',
     });
+    // The two measures: not lancar (the health assessment's problem loans) includes this loan at
+    // 30 days; more than 90 days past due does not. Both are sums of the bands they name.
+    const body = aging.json() as { bands: { code: string; principal: number }[]; nonCurrentPrincipal: number; problemPrincipal: number };
+    const band = (code: string) => body.bands.find((b) => b.code === code)?.principal ?? 0;
+    expect(body.nonCurrentPrincipal).toBe(band('kurang_lancar') + band('diragukan') + band('macet'));
+    expect(body.problemPrincipal).toBe(band('diragukan') + band('macet'));
+    expect(body.nonCurrentPrincipal).toBeGreaterThan(body.problemPrincipal);
   });
 
   it('kolektibilitas bands are configurable and validated', async () => {

@@ -323,6 +323,9 @@ export async function lendingApi(app: FastifyInstance) {
             ),
             totalPrincipal: Money(),
             problemPrincipal: Money('Outstanding principal more than 90 days past due'),
+            nonCurrentPrincipal: Money(
+              'Outstanding principal of every loan not lancar (any day past due): the "problem loans" of the health self-assessment',
+            ),
             loans: Type.Array(
               Type.Object({
                 id: Type.String(),
@@ -346,6 +349,7 @@ export async function lendingApi(app: FastifyInstance) {
         bands: r.bands.map((b) => ({ code: b.code, minDays: b.minDays, maxDays: b.maxDays, loans: b.loans, principal: int(b.principal) })),
         totalPrincipal: int(r.totalPrincipal),
         problemPrincipal: int(r.problemPrincipal),
+        nonCurrentPrincipal: int(r.nonCurrentPrincipal),
         loans: r.loans.map((l) => ({
           id: l.id,
           number: l.number,

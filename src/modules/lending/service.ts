@@ -1361,8 +1361,12 @@ export async function agingReport(db: Db, ctx: RequestContext, koperasiId: strin
     return { ...l, days_past_due: dpd, kolektibilitas: kol };
   });
   const totalPrincipal = bands.reduce((s, b) => s + b.principal, 0n);
+  // Two measures, named apart: loans more than 90 days past due (problemPrincipal, the banks' NPL),
+  // and every loan not in the first band (nonCurrentPrincipal) — the health assessment's
+  // "pinjaman bermasalah" (health-service.ts), so the two pages show the same figure for it.
   const problem = bands.filter((b) => b.minDays > 90).reduce((s, b) => s + b.principal, 0n);
-  return { asOf, bands, loans: detail, totalPrincipal, problemPrincipal: problem };
+  const nonCurrent = bands.filter((b) => b.minDays > 0).reduce((s, b) => s + b.principal, 0n);
+  return { asOf, bands, loans: detail, totalPrincipal, problemPrincipal: problem, nonCurrentPrincipal: nonCurrent };
 }
 
 async function liveArrears(db: Db, koperasiId: string, asOf: string): Promise<Map<string, number>> {

@@ -365,8 +365,10 @@ export async function lendingWeb(app: FastifyInstance) {
       { key: 'kol', label: t('lending.w.kolektibilitas'), render: (l) => <Kol t={t} code={l.kolektibilitas} /> },
       { key: 'principal', label: t('lending.w.outstandingPrincipal'), class: 'num', render: (l) => formatRupiah(l.principal_outstanding) },
     ];
-    const npl =
-      r.totalPrincipal === 0n ? '0' : (Number((r.problemPrincipal * 10000n) / r.totalPrincipal) / 100).toFixed(2).replace('.', ',');
+    const ratio = (part: bigint) =>
+      r.totalPrincipal === 0n
+        ? '0'
+        : (Number((part * 10000n) / r.totalPrincipal) / 100).toFixed(2).replace('.', page.locale === 'id' ? ',' : '.');
     return html(
       reply,
       200,
@@ -384,8 +386,12 @@ export async function lendingWeb(app: FastifyInstance) {
               <span class="stat-value">{formatRupiah(r.totalPrincipal)}</span>
             </li>
             <li class="stat">
+              <span class="stat-label">{e(t('lending.w.nonCurrent'))}</span>
+              <span class="stat-value">{e(`${ratio(r.nonCurrentPrincipal)}%`)}</span>
+            </li>
+            <li class="stat">
               <span class="stat-label">{e(t('lending.w.npl'))}</span>
-              <span class="stat-value">{e(`${npl}%`)}</span>
+              <span class="stat-value">{e(`${ratio(r.problemPrincipal)}%`)}</span>
             </li>
           </ul>
           <DataTable
