@@ -6,6 +6,7 @@ import { seedBooksDemo } from '../../modules/books/demo.js';
 import { syncJournalSequences } from '../../modules/books/service.js';
 import { seedShopDemo } from '../../modules/books/shop-demo.js';
 import { seedLendingDemo } from '../../modules/lending/demo.js';
+import { seedHealthDemo } from '../../modules/lending/health-demo.js';
 import { seedShuDemo } from '../../modules/lending/shu-demo.js';
 import { seedCatalogueDemo } from '../../modules/marketplace/catalogue-demo.js';
 import { seedDiscoveryDemo } from '../../modules/marketplace/discovery-demo.js';
@@ -118,8 +119,10 @@ export async function seedDemo(db: Kysely<Database>, config: Config): Promise<vo
   await syncJournalSequences(db);
   // Loans of the demo KSP: three products, loans in every state, their repayments and arrears (idempotent).
   await seedLendingDemo(db);
-  // SHU of the demo KSP's last full year: simulated, approved, posted, paid into sukarela (idempotent; only once that year is closed in the books).
-  await seedShuDemo(db);
+  // Year-end of the demo KSP's last full year: closed in the books (with a surplus), its SHU simulated, approved at the RAT, posted and paid into sukarela (idempotent).
+  await seedShuDemo(db, { closeYear: true });
+  // Health self-assessment of that year by the ketua: indicators from the books, the governance checklist answered (idempotent; keep after the SHU).
+  await seedHealthDemo(db);
   // Marketplace catalogue: Bu Sri's store (umkm@…) with products and photos, ~30 more demo stores (idempotent).
   await seedCatalogueDemo(db, config);
   // Marketplace discovery: verified "Produk Asli Malang" products of the demo stores, Jumat Beli Lokal and a bazaar (idempotent; keep after the catalogue's demo stores).

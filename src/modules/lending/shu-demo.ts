@@ -5,11 +5,11 @@
  * simpanan sukarela (members no longer active are paid in cash). Posting and payout are dated
  * today, which is in the demo's one open month, so no closed month has to be reopened.
  *
- * Needs the year closed in the books (books/yearend.ts) with a surplus. The demo seed does not
- * close years by itself, so by default this does nothing until the year is closed (and nothing
- * when its result is not positive); `closeYear: true` first books the year's other income up to a
- * surplus (ensureSurplus) and closes the year (every month of it is closed in the demo).
- * Idempotent: every step runs only when the run is not past it yet.
+ * Needs the year closed in the books (books/yearend.ts) with a surplus. Without `closeYear` this
+ * does nothing until the year is closed (and nothing when its result is not positive);
+ * `closeYear: true` (what the demo seed passes, src/db/seed/demo.ts) first books the year's other
+ * income up to a surplus (ensureSurplus) and closes the year (every month of it is closed in the
+ * demo). Idempotent: every step runs only when the run is not past it yet.
  */
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/types.js';
@@ -20,9 +20,22 @@ import * as books from '../books/service.js';
 import { closeYear, fiscalYear } from '../books/yearend.js';
 import * as shu from './shu-service.js';
 
-const KSP_NAME = 'KSP Sejahtera Bersama Malang';
+export const DEMO_KSP_NAME = 'KSP Sejahtera Bersama Malang';
 
-async function pengurus(db: Kysely<Database>, email: string): Promise<RequestContext | null> {
+/** The demo KSP's id, once its books exist (null before). */
+export async function demoKspId(db: Kysely<Database>): Promise<string | null> {
+  const kop = await db
+    .selectFrom('organizations as o')
+    .innerJoin('books_settings as s', 's.koperasi_id', 'o.id')
+    .select('o.id')
+    .where('o.name', '=', DEMO_KSP_NAME)
+    .where('o.kind', '=', 'koperasi')
+    .executeTakeFirst();
+  return kop?.id ?? null;
+}
+
+/** A request context for a demo pengurus (by email), roles read from the database; null when the account does not exist. */
+export async function demoPengurus(db: Kysely<Database>, email: string): Promise<RequestContext | null> {
   const user = await db.selectFrom('users').select(['id', 'name', 'email', 'phone']).where('email', '=', email).executeTakeFirst();
   if (!user) return null;
   const grants = await db.selectFrom('role_grants').select(['role', 'organization_id']).where('user_id', '=', user.id).execute();
@@ -76,15 +89,10 @@ export async function seedShuDemo(
   db: Kysely<Database>,
   opts: { closeYear?: boolean; today?: string } = {},
 ): Promise<{ year: number; status: string; paid: number } | null> {
-  const kop = await db
-    .selectFrom('organizations as o')
-    .innerJoin('books_settings as s', 's.koperasi_id', 'o.id')
-    .select('o.id')
-    .where('o.name', '=', KSP_NAME)
-    .where('o.kind', '=', 'koperasi')
-    .executeTakeFirst();
-  if (!kop) return null;
-  const ketua = await pengurus(db, 'koperasi@demo.ngalamlaris.id');
+  const kspId = await demoKspId(db);
+  if (!kspId) return null;
+  const kop = { id: kspId };
+  const ketua = await demoPengurus(db, 'koperasi@demo.ngalamlaris.id');
   if (!ketua) return null;
   const today = opts.today ?? books.todayWib();
   const year = Number(today.slice(0, 4)) - 1;
@@ -96,7 +104,7 @@ export async function seedShuDemo(
     .executeTakeFirst();
   if (!closed) {
     if (!opts.closeYear) return null;
-    const bendahara = await pengurus(db, 'bendahara@demo.ngalamlaris.id');
+    const bendahara = await demoPengurus(db, 'bendahara@demo.ngalamlaris.id');
     if (!bendahara) return null;
     await ensureSurplus(db, ketua, bendahara, kop.id, year);
     await closeYear(db, ketua, kop.id, year);
