@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/helpers.js';
 
@@ -14,6 +15,21 @@ describe('platform', () => {
     const res = await t.app.inject({ method: 'GET', url: '/healthz' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ status: 'ok', database: process.env.TEST_DATABASE_URL ? 'postgresql' : 'pglite' });
+  });
+
+  it('gzips pages, JSON and assets for clients that ask, and only for those', async () => {
+    // Each page carries a fresh CSRF token; everything else must be identical.
+    const same = (html: string) => html.replace(/(x-csrf-token&#34;:&#34;|name="_csrf" value=")[^&"]+/g, '$1…');
+    for (const url of ['/', '/static/app.css', '/api/v1/regions?level=kelurahan']) {
+      const gz = await t.app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'br, gzip' } });
+      expect(gz.statusCode, url).toBe(200);
+      expect(gz.headers['content-encoding'], url).toBe('gzip');
+      expect(gz.headers.vary, url).toMatch(/accept-encoding/i);
+      const plain = await t.app.inject({ method: 'GET', url });
+      expect(plain.headers['content-encoding'], url).toBeUndefined();
+      expect(same(zlib.gunzipSync(gz.rawPayload).toString()), url).toBe(same(plain.body));
+      expect(gz.rawPayload.length, url).toBeLessThan(plain.rawPayload.length / 2);
+    }
   });
 
   it('lists the 5 kecamatan of Kota Malang and the 11 kelurahan of Klojen', async () => {
