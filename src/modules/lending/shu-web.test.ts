@@ -145,6 +145,9 @@ describe('SHU pages', () => {
     const done = await ketua.get(yearUrl);
     expect(done.body).toContain('85.714');
     expect(done.body).not.toContain(`${yearUrl}/bayar`);
+    // Amounts are written once with their currency ("Rp" comes from formatRupiah, not the message).
+    expect(done.body).toMatch(/Sudah dibayar: \d+ anggota, Rp[\d.]+/);
+    expect(done.body).not.toMatch(/Rp\s*Rp/);
     expect((await stranger.get(yearUrl)).statusCode).toBe(404);
   });
 
