@@ -96,17 +96,13 @@ export async function syncJournalSequence(db: Exec, koperasiId: string): Promise
 }
 
 /**
- * Next number of a per-koperasi sequence (1, 2, 3 …). Member numbers: the books_counters row
- * (atomic, its lock held to commit — members join rarely). Journal numbers: a PostgreSQL sequence
- * per koperasi, which takes no lock, so postings of one koperasi run in parallel (ADR 0011). The
- * number is drawn after every check, so a number is skipped only if the transaction fails after
+ * Next member number of a koperasi (1, 2, 3 …): the books_counters row, atomic, its lock held to
+ * commit — members join rarely. Journal numbers come from a PostgreSQL sequence per koperasi, taken
+ * inside the entry's insert (insertEntry, ADR 0011): no lock, so postings of one koperasi run in
+ * parallel; drawn after every check, so a number is skipped only when the transaction fails after
  * that (a crash, a lost connection); numbers are never reused.
  */
-export async function nextNumber(db: Exec, koperasiId: string, name: 'member' | 'journal'): Promise<number> {
-  if (name === 'journal') {
-    const r = await sql<{ n: string }>`select nextval(${journalSequence(koperasiId)}) as n`.execute(db);
-    return Number(r.rows[0]?.n);
-  }
+export async function nextNumber(db: Exec, koperasiId: string, name: 'member'): Promise<number> {
   const r = await db
     .insertInto('books_counters')
     .values({ koperasi_id: koperasiId, name, value: 1n })
