@@ -72,11 +72,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandling(app);
 
   // Text responses (pages, JSON, CSS, JS) gzip-compressed for clients that ask: a page with its
-  // CSS and scripts goes from ~100 KB to ~35 KB on a slow phone connection. Level 1: measured on the
-  // home page, 1,600 req/s at level 1 against 1,250 at level 6 and 1,150 with brotli (quality 4;
-  // brotli at quality 1 came out larger than gzip at level 1) for 5 % more bytes
-  // (docs/BENCHMARKS.md). Images (WebP) and PDFs are not compressed again.
-  await app.register(fastifyCompress, { global: true, threshold: 1024, encodings: ['gzip'], zlibOptions: { level: 1 } });
+  // CSS and scripts goes from ~100 KB to ~37 KB on a slow phone connection. Level 1: on the home
+  // page 1,600 req/s against 1,250 at level 6 and 1,150 with brotli (quality 4; at quality 1 brotli
+  // came out larger than gzip at level 1). It costs CPU (product page 494 → 301 req/s measured,
+  // docs/BENCHMARKS.md): COMPRESSION=false when a proxy in front (nginx, a CDN) compresses instead.
+  // Images (WebP) and PDFs are not compressed again.
+  if (config.compression)
+    await app.register(fastifyCompress, { global: true, threshold: 1024, encodings: ['gzip'], zlibOptions: { level: 1 } });
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody);
   await app.register(fastifyMultipart, { limits: { fileSize: 20 * 1024 * 1024, files: 5, fields: 100 } });

@@ -18,6 +18,8 @@ export interface Config {
   publicUrl: string;
   /** Cookie `secure` flag: true in production (behind TLS). */
   secureCookies: boolean;
+  /** gzip text responses for clients that ask (default true; false when a proxy in front compresses). */
+  compression: boolean;
   /** Database pool size for PostgreSQL. */
   dbPoolSize: number;
   /** Mail/message transport: `log` (default) writes the message to the log. */
@@ -75,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     inProcessJobs: bool(env.IN_PROCESS_JOBS, true),
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     secureCookies: bool(env.SECURE_COOKIES, production),
+    compression: bool(env.COMPRESSION, true),
     dbPoolSize: int('DB_POOL_SIZE', env.DB_POOL_SIZE, 10, 1, 200),
     messageTransport: env.MESSAGE_TRANSPORT ?? 'log',
     bodyLimit: int('BODY_LIMIT', env.BODY_LIMIT, 1024 * 1024, 1024, 100 * 1024 * 1024),

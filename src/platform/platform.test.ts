@@ -32,6 +32,18 @@ describe('platform', () => {
     }
   });
 
+  it('COMPRESSION=false leaves compression to a proxy in front', async () => {
+    const plain = await createTestApp({ env: { COMPRESSION: 'false' } });
+    try {
+      const res = await plain.app.inject({ method: 'GET', url: '/static/app.css', headers: { 'accept-encoding': 'gzip' } });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-encoding']).toBeUndefined();
+      expect(res.body).toContain('{');
+    } finally {
+      await plain.close();
+    }
+  });
+
   it('lists the 5 kecamatan of Kota Malang and the 11 kelurahan of Klojen', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/regions?parent=35.73' });
     expect(res.statusCode).toBe(200);

@@ -146,6 +146,14 @@ async function detailOf(db: Exec, where: { id: string } | { storeSlug: string; s
       's.offers_pickup',
       's.offers_delivery',
       's.offers_cod',
+      // Variants and photos in the same round trip (a product page is read far more than written).
+      sql<{ id: string; name: string; price: string | number; stock: number }[]>`coalesce((
+        select json_agg(json_build_object('id', v.id, 'name', v.name, 'price', v.price::text, 'stock', v.stock) order by v.position, v.price)
+        from market_variants v where v.product_id = p.id and v.active), '[]'::json)`.as('variants'),
+      sql<{ id: string }[]>`coalesce((
+        select json_agg(json_build_object('id', x.id) order by x.position, x.created_at)
+        from (select ph.id, ph.position, ph.created_at from market_product_photos ph where ph.product_id = p.id
+              order by ph.position, ph.created_at limit 5) x), '[]'::json)`.as('photos'),
     ])
     .where('p.status', '=', 'active')
     .where('s.status', '=', 'open');
@@ -157,25 +165,10 @@ async function detailOf(db: Exec, where: { id: string } | { storeSlug: string; s
   }
   const row = await q.executeTakeFirst();
   if (!row) throw notFound();
-  const [variants, photos, ref] = await Promise.all([
-    db
-      .selectFrom('market_variants')
-      .select(['id', 'name', 'price', 'stock'])
-      .where('product_id', '=', row.id)
-      .where('active', '=', true)
-      .orderBy('position')
-      .orderBy('price')
-      .execute(),
-    db
-      .selectFrom('market_product_photos')
-      .select('id')
-      .where('product_id', '=', row.id)
-      .orderBy('position')
-      .orderBy('created_at')
-      .limit(5)
-      .execute(),
-    refData(db),
-  ]);
+  const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+  const variants = json(row.variants);
+  const photos = json(row.photos);
+  const ref = await refData(db);
   const store = await summary(db, { ...row, id: row.store_id, name: row.store_name, slug: row.store_slug });
   const badges = row.organization_kind === 'umkm' ? await legalBadges(db, row.organization_id) : [];
   const path = categoryPath(ref, row.category_id).map((c: CategoryNode) => ({
