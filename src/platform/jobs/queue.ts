@@ -21,15 +21,23 @@ export async function enqueueJob(
 ): Promise<void> {
   await db
     .insertInto('jobs')
-    .values({
-      type,
-      payload: JSON.stringify(payload),
-      run_at: opts.runAt ?? new Date(),
-      max_attempts: opts.maxAttempts ?? 5,
-      unique_key: opts.uniqueKey ?? null,
-    })
+    .values({ ...jobRow(type, payload, opts), unique_key: opts.uniqueKey ?? null })
     .onConflict((oc) =>
       oc.column('unique_key').where('unique_key', 'is not', null).where('status', 'in', ['pending', 'running']).doNothing(),
     )
     .execute();
+}
+
+/**
+ * The jobs row enqueueJob writes, for callers that insert it as part of a larger statement — then
+ * without a unique key (enqueueJob's conflict rule does not apply there).
+ */
+export function jobRow(type: string, payload: Record<string, unknown>, opts: Omit<EnqueueOptions, 'uniqueKey'> = {}) {
+  return {
+    type,
+    payload: JSON.stringify(payload),
+    run_at: opts.runAt ?? new Date(),
+    max_attempts: opts.maxAttempts ?? 5,
+    unique_key: null as string | null,
+  };
 }

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/types.js';
-import { enqueueJob } from '../jobs/queue.js';
+import { jobRow } from '../jobs/queue.js';
 
 export const DELIVER_MESSAGE_JOB = 'message.deliver';
 
@@ -17,11 +18,17 @@ export interface OutgoingMessage {
  * The job runner hands it to the configured transport (MESSAGE_TRANSPORT, default `log`).
  */
 export async function queueMessage(db: Kysely<Database> | Transaction<Database>, msg: OutgoingMessage): Promise<string> {
-  const row = await db
-    .insertInto('outbox_messages')
-    .values({ channel: msg.channel, recipient: msg.recipient, user_id: msg.userId ?? null, subject: msg.subject, body: msg.body })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await enqueueJob(db, DELIVER_MESSAGE_JOB, { messageId: row.id });
-  return row.id;
+  // The message and its delivery job in one statement (notifications are written on busy paths:
+  // checkout, order steps, the nightly arrears reminders).
+  const id = randomUUID();
+  await db
+    .with('m', (qb) =>
+      qb
+        .insertInto('outbox_messages')
+        .values({ id, channel: msg.channel, recipient: msg.recipient, user_id: msg.userId ?? null, subject: msg.subject, body: msg.body }),
+    )
+    .insertInto('jobs')
+    .values(jobRow(DELIVER_MESSAGE_JOB, { messageId: id }))
+    .execute();
+  return id;
 }
