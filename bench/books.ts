@@ -23,11 +23,9 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { pct, round, startServer } from './server.js';
+import { ADMIN_URL, pct, ROOT, round, startServer } from './server.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const DB_NAME = process.env.BENCH_BOOKS_DB ?? 'bench_books';
-const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const N_MEMBERS = Number(process.env.BENCH_MEMBERS ?? 20_000);
 const N_MONTHS = Number(process.env.BENCH_MONTHS ?? 60);
 const KOP_NAME = 'KSP Bench Sejahtera Malang';

@@ -26,11 +26,9 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { pct, round, startServer } from './server.js';
+import { ADMIN_URL, pct, ROOT, round, startServer } from './server.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const DB_NAME = 'bench_lending';
-const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const N_LOANS = Number(process.env.BENCH_LOANS ?? 8_300); // ≈ 8,000 still active after the short ones are repaid
 const KOP_NAME = 'KSP Bench Sejahtera Malang';
 

@@ -19,51 +19,19 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { pct, round, startServer } from './server.js';
+import type pg from 'pg';
+import { ADMIN_URL, databaseUrl, numArg, pct, ROOT, round, startServer, withPg } from './server.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const DB_NAME = 'bench_market_checkout';
-const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PRODUCTS_PER_STORE = 40;
 const BIG_STOCK = 1_000_000;
 
 const log = (s: string) => process.stderr.write(`[bench:checkout] ${s}\n`);
 
-function arg(name: string, dflt: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return dflt;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} needs a positive number`);
-  return v;
-}
-
-function dbUrl() {
-  if (process.env.BENCH_DATABASE_URL) return process.env.BENCH_DATABASE_URL;
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${DB_NAME}`;
-  return u.toString();
-}
-
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-async function withClient<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: dbUrl() });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+const arg = numArg;
+const dbUrl = () => databaseUrl(DB_NAME);
+const admin = (text: string) => withPg(ADMIN_URL, async (c) => void (await c.query(text)));
+const withClient = <T>(fn: (c: pg.Client) => Promise<T>) => withPg(dbUrl(), fn);
 
 /** Stores, products and variants generated server-side. Returns the variant ids and the hot one. */
 async function fill(stores: number, hotStock: number) {

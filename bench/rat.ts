@@ -16,9 +16,8 @@ import { toPdf, toXlsx } from '../src/modules/books/report-export.js';
 import { ratDoc, ratReport } from '../src/modules/lending/rat-service.js';
 import { systemContext } from '../src/platform/context.js';
 import { translator } from '../src/platform/i18n/index.js';
+import { ADMIN_URL, ROOT } from './server.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
-const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const KOP_NAME = 'KSP Bench Sejahtera Malang';
 
 function opt(name: string, fallback: number) {
