@@ -118,5 +118,7 @@ describe.skipIf(ON_POSTGRES)('first start on an empty DATA_DIR, as `npm start` r
     const done = await app.exited;
     expect(done.code).toBe(0);
     expect(done.stderr).toBe('');
-  });
+    // A whole first start (migrate + every module's demo data) in a child process, while the
+    // other test files share the two cores: not a timing test, so a generous bound.
+  }, 240_000);
 });
