@@ -22,6 +22,8 @@ export interface Config {
   compression: boolean;
   /** Database pool size for PostgreSQL. */
   dbPoolSize: number;
+  /** PostgreSQL: repeated queries as named prepared statements (off behind a transaction-mode pooler). */
+  dbPreparedStatements: boolean;
   /** Mail/message transport: `log` (default) writes the message to the log. */
   messageTransport: string;
   /** Max request body in bytes. */
@@ -79,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: bool(env.SECURE_COOKIES, production),
     compression: bool(env.COMPRESSION, true),
     dbPoolSize: int('DB_POOL_SIZE', env.DB_POOL_SIZE, 10, 1, 200),
+    dbPreparedStatements: bool(env.DB_PREPARED_STATEMENTS, true),
     messageTransport: env.MESSAGE_TRANSPORT ?? 'log',
     bodyLimit: int('BODY_LIMIT', env.BODY_LIMIT, 1024 * 1024, 1024, 100 * 1024 * 1024),
     orderPaymentTimeoutHours: int('ORDER_PAYMENT_TIMEOUT_HOURS', env.ORDER_PAYMENT_TIMEOUT_HOURS, 24, 1, 720),

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { preparingClient } from './prepared.js';
 import type { Database } from './types.js';
 
 export type DatabaseKind = 'pglite' | 'postgresql';
@@ -34,6 +35,8 @@ export interface OpenOptions {
   databaseUrl?: string;
   dataDir?: string;
   poolSize?: number;
+  /** PostgreSQL: name repeated queries as prepared statements (ADR 0013); default on. */
+  preparedStatements?: boolean;
   /** PostgreSQL schema to use (tests isolate by schema). */
   schema?: string;
   /** PGlite: start from a dumped data directory (tests). */
@@ -43,15 +46,20 @@ export interface OpenOptions {
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Db> {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10, opts.schema);
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10, opts.schema, opts.preparedStatements ?? true);
   return openPglite(opts);
 }
 
 export function openFromConfig(config: Config): Promise<Db> {
-  return openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
+  return openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.dbPoolSize,
+    preparedStatements: config.dbPreparedStatements,
+  });
 }
 
-async function openPostgres(url: string, max: number, schema?: string): Promise<Db> {
+async function openPostgres(url: string, max: number, schema: string | undefined, prepared: boolean): Promise<Db> {
   const types = {
     getTypeParser(oid: number, format?: 'text' | 'binary') {
       const p = (parsers as Record<number, (v: string) => unknown>)[oid];
@@ -61,6 +69,7 @@ async function openPostgres(url: string, max: number, schema?: string): Promise<
     },
   };
   const pool = new pg.Pool({
+    ...(prepared ? { Client: preparingClient() } : {}),
     connectionString: url,
     max,
     types,

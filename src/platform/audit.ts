@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
 import type { RequestContext } from './context.js';
 
@@ -33,19 +33,31 @@ export async function writeAudit(
   ctx: Pick<RequestContext, 'user' | 'ip'>,
   entry: AuditEntry,
 ) {
+  await auditInsert(db, ctx, entry).execute();
+}
+
+/**
+ * The audit record's insert, not yet run: for a service that writes its change and the audit record
+ * in one statement (data-modifying CTEs). `afterSql` is merged into `after` by the database (a
+ * jsonb object computed in that statement, e.g. a number drawn from a sequence there).
+ */
+export function auditInsert(
+  db: Kysely<Database> | Transaction<Database>,
+  ctx: Pick<RequestContext, 'user' | 'ip'>,
+  entry: AuditEntry,
+  afterSql?: RawBuilder<unknown>,
+) {
   const before = scrub(entry.before);
   const after = scrub(entry.after);
-  await db
-    .insertInto('audit_log')
-    .values({
-      actor_user_id: ctx.user?.id ?? null,
-      action: entry.action,
-      entity_type: entry.entityType,
-      entity_id: entry.entityId ?? null,
-      organization_id: entry.organizationId ?? null,
-      before: before === null ? null : JSON.stringify(before),
-      after: after === null ? null : JSON.stringify(after),
-      ip: ctx.ip,
-    })
-    .execute();
+  const afterJson = after === null ? null : JSON.stringify(after);
+  return db.insertInto('audit_log').values({
+    actor_user_id: ctx.user?.id ?? null,
+    action: entry.action,
+    entity_type: entry.entityType,
+    entity_id: entry.entityId ?? null,
+    organization_id: entry.organizationId ?? null,
+    before: before === null ? null : JSON.stringify(before),
+    after: afterSql ? sql<string>`coalesce(${afterJson}::jsonb, '{}'::jsonb) || ${afterSql}` : afterJson,
+    ip: ctx.ip,
+  });
 }

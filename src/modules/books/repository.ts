@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
+import { type Kysely, type OperationNodeSource, type QueryCreator, type RawBuilder, type SqlBool, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.js';
 import type { AccountTemplate, SavingsKind } from './domain.js';
 import type { EntrySourceColumn, EntryStatusColumn, SavingsTypeColumn } from './tables.js';
@@ -345,12 +345,7 @@ export async function lockSukarelaBalances(db: Exec, memberIds: string[]) {
 }
 
 export async function addToBalance(db: Exec, memberId: string, kind: SavingsKind, delta: bigint) {
-  await db
-    .updateTable('books_savings_balances')
-    .set({ balance: sql`balance + ${delta.toString()}::bigint`, updated_at: new Date() })
-    .where('member_id', '=', memberId)
-    .where('kind', '=', kind)
-    .execute();
+  await balanceDelta(db, memberId, kind, delta).execute();
 }
 
 export interface SavingsInsert {
@@ -368,23 +363,25 @@ export interface SavingsInsert {
 
 export async function insertSavings(db: Exec, rows: SavingsInsert[]) {
   if (rows.length === 0) return;
-  await db
-    .insertInto('books_savings_transactions')
-    .values(
-      rows.map((r) => ({
-        id: r.id,
-        koperasi_id: r.koperasiId,
-        member_id: r.memberId,
-        kind: r.kind,
-        type: r.type,
-        amount: r.amount,
-        txn_date: r.date,
-        interest_period: r.interestPeriod ?? null,
-        journal_entry_id: r.journalEntryId,
-        created_by: r.createdBy,
-      })),
-    )
-    .execute();
+  await savingsInsert(db, rows).execute();
+}
+
+/** The savings rows' insert, not yet run (a companion write of their journal entry). */
+export function savingsInsert(db: Exec, rows: SavingsInsert[]) {
+  return db.insertInto('books_savings_transactions').values(
+    rows.map((r) => ({
+      id: r.id,
+      koperasi_id: r.koperasiId,
+      member_id: r.memberId,
+      kind: r.kind,
+      type: r.type,
+      amount: r.amount,
+      txn_date: r.date,
+      interest_period: r.interestPeriod ?? null,
+      journal_entry_id: r.journalEntryId,
+      created_by: r.createdBy,
+    })),
+  );
 }
 
 /** Signed savings movements of one member: opening balance per kind before `from`, rows from..to. */
@@ -571,9 +568,18 @@ export interface LineInsert {
   memberId?: string | null;
 }
 
+/**
+ * Writes that ride in an entry's statement: built by the caller (any module, its own tables) from
+ * the entry's id and its number as the statement draws it: Kysely insert/update builders without
+ * RETURNING (not sql`` text — WITH does not put a raw statement in parentheses).
+ */
+export type EntryCompanions = (entry: { id: string; number: RawBuilder<number> }) => OperationNodeSource[];
+
 export async function insertEntry(
   db: Exec,
   row: {
+    /** Given by a caller that refers to the entry before it exists (companion writes); new otherwise. */
+    id?: string;
     koperasiId: string;
     /** 'next': the koperasi's journal sequence, taken inside the insert (no round trip of its own). */
     number: number | 'next';
@@ -587,9 +593,11 @@ export async function insertEntry(
     reversalOf?: string | null;
   },
   lines: LineInsert[],
+  companions?: EntryCompanions,
 ) {
-  // One statement (a data-modifying CTE) for the entry and its lines: one round trip.
-  const id = randomUUID();
+  // One statement (data-modifying CTEs) for the entry, its lines and the companion writes: one
+  // round trip. They all see the same snapshot; foreign keys are checked at the statement's end.
+  const id = row.id ?? randomUUID();
   const entry = {
     id,
     koperasi_id: row.koperasiId,
@@ -604,28 +612,85 @@ export async function insertEntry(
     approved_at: row.approvedBy ? new Date() : null,
     reversal_of: row.reversalOf ?? null,
   };
-  if (lines.length === 0) {
-    const r = await db.insertInto('books_journal_entries').values(entry).returning('number').executeTakeFirstOrThrow();
-    return { id, number: Number(r.number) };
-  }
-  const r = await db
-    .with('e', (qb) => qb.insertInto('books_journal_entries').values(entry).returning('number'))
-    .insertInto('books_journal_lines')
-    .values(
-      lines.map((l) => ({
-        entry_id: id,
-        koperasi_id: row.koperasiId,
-        account_id: l.accountId,
-        entry_date: row.date,
-        debit: l.debit,
-        credit: l.credit,
-        member_id: l.memberId ?? null,
-        posted: row.status === 'posted',
-      })),
-    )
-    .returning(sql<number>`(select number from e)`.as('number'))
-    .executeTakeFirstOrThrow();
+  const lineRows = lines.map((l) => ({
+    entry_id: id,
+    koperasi_id: row.koperasiId,
+    account_id: l.accountId,
+    entry_date: row.date,
+    debit: l.debit,
+    credit: l.credit,
+    member_id: l.memberId ?? null,
+    posted: row.status === 'posted',
+  }));
+  const extra = companions?.({ id, number: sql<number>`(select number from e)` }) ?? [];
+  // biome-ignore lint/suspicious/noExplicitAny: a chain of CTEs of different shapes; the statement's result is typed below
+  let q: any = db.with('e', (qb) => qb.insertInto('books_journal_entries').values(entry).returning('number'));
+  if (lineRows.length > 0) q = q.with('l', (qb: QueryCreator<Database>) => qb.insertInto('books_journal_lines').values(lineRows));
+  extra.forEach((w, i) => {
+    q = q.with(`w${i}`, () => w);
+  });
+  const r = (await q.selectFrom('e').select('number').executeTakeFirstOrThrow()) as { number: number | string };
   return { id, number: Number(r.number) };
+}
+
+/**
+ * A savings posting's reads in one round trip, with its locks: the member (FOR SHARE, so a
+ * concurrent leave — which takes it FOR NO KEY UPDATE — is either finished, and seen, or waits
+ * for us), then the member's balance of `kind` (FOR UPDATE), the koperasi's minimum sukarela
+ * balance, and what posting on `date` needs (see postingChecks). No row: no such member (or no
+ * books yet).
+ */
+export async function savingsPostingState(
+  db: Exec,
+  koperasiId: string,
+  memberId: string,
+  kind: SavingsKind,
+  period: string,
+  date: string,
+  codes: string[],
+) {
+  const r = await sql<
+    Pick<MemberRow, 'id' | 'status' | 'name' | 'member_number'> & {
+      balance: string;
+      sukarela_min_balance: string;
+      period_status: 'open' | 'closed' | null;
+      closed_year: number | null;
+      accounts: Record<string, string> | string | null;
+    }
+  >`
+    select m.id, m.status, m.name, m.member_number, b.balance, s.sukarela_min_balance,
+      (select status from books_periods where koperasi_id = ${koperasiId} and period = ${period} for share) as period_status,
+      (select year from books_years where koperasi_id = ${koperasiId} and start_date <= ${date} and end_date >= ${date} limit 1) as closed_year,
+      (select json_object_agg(code, id) from books_accounts where koperasi_id = ${koperasiId} and code = any(${codes}::text[])) as accounts
+    from books_members m
+    join books_savings_balances b on b.member_id = m.id and b.kind = ${kind}
+    join books_settings s on s.koperasi_id = m.koperasi_id
+    where m.koperasi_id = ${koperasiId} and m.id = ${memberId}
+    for share of m
+    for update of b`.execute(db);
+  const row = r.rows[0];
+  if (!row) return null;
+  const accounts = typeof row.accounts === 'string' ? (JSON.parse(row.accounts) as Record<string, string>) : (row.accounts ?? {});
+  return {
+    member: { id: row.id, status: row.status, name: row.name, member_number: row.member_number },
+    balance: BigInt(row.balance),
+    sukarelaMinBalance: BigInt(row.sukarela_min_balance),
+    checks: {
+      hasBooks: true,
+      periodStatus: row.period_status,
+      closedYear: row.closed_year,
+      accounts: new Map(Object.entries(accounts)),
+    } satisfies PostingChecks,
+  };
+}
+
+/** Adds `delta` to a member's balance of `kind`: the update, not yet run (a companion write). */
+export function balanceDelta(db: Exec, memberId: string, kind: SavingsKind, delta: bigint) {
+  return db
+    .updateTable('books_savings_balances')
+    .set({ balance: sql`balance + ${delta.toString()}::bigint`, updated_at: new Date() })
+    .where('member_id', '=', memberId)
+    .where('kind', '=', kind);
 }
 
 /**
@@ -650,12 +715,20 @@ export async function postingChecks(db: Exec, koperasiId: string, period: string
   const row = r.rows[0];
   if (!row) throw new Error('postingChecks returned no row');
   const accounts = typeof row.accounts === 'string' ? (JSON.parse(row.accounts) as Record<string, string>) : (row.accounts ?? {});
-  return {
+  const checks: PostingChecks = {
     hasBooks: row.has_books,
     periodStatus: row.period_status,
     closedYear: row.closed_year,
     accounts: new Map(Object.entries(accounts)),
   };
+  return checks;
+}
+
+export interface PostingChecks {
+  hasBooks: boolean;
+  periodStatus: 'open' | 'closed' | null;
+  closedYear: number | null;
+  accounts: Map<string, string>;
 }
 
 const ENTRY_COLUMNS = [

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.js';
-import { writeAudit } from '../../platform/audit.js';
+import { auditInsert, writeAudit } from '../../platform/audit.js';
 import { hasRole, type RequestContext, systemContext } from '../../platform/context.js';
 import { conflict, forbidden, notFound, ruleViolated, unauthorized, validationFailed } from '../../platform/errors.js';
 import { translator } from '../../platform/i18n/index.js';
@@ -33,12 +33,12 @@ import {
   totals,
   trialBalanceColumns,
 } from './domain.js';
-import type { EntryRow, LineInsert, MemberRow, SettingsRow } from './repository.js';
+import type { EntryCompanions, EntryRow, LineInsert, MemberRow, SettingsRow } from './repository.js';
 import * as repo from './repository.js';
 import type { EntryListQuery, JournalInput, LeaveInput, MemberInput, MemberListQuery, SavingsInput, SettingsInput } from './schemas.js';
 import type { EntrySourceColumn } from './tables.js';
 
-export type { EntryRow, MemberRow } from './repository.js';
+export type { EntryCompanions, EntryRow, MemberRow } from './repository.js';
 
 type Db = Kysely<Database>;
 type Trx = Transaction<Database>;
@@ -312,8 +312,15 @@ async function writeEntry(
     reversalOf?: string | null;
     lines: PostLine[];
   },
-  /** Sets up the books when the koperasi has none yet (postEntry); the checks then run again. */
-  setUpBooks?: () => Promise<void>,
+  opts: {
+    /** Sets up the books when the koperasi has none yet (postEntry); the checks then run again. */
+    setUpBooks?: () => Promise<void>;
+    /** The checks, when the caller read them with its own rows (one round trip fewer). */
+    checks?: repo.PostingChecks;
+    /** Writes that go in the entry's statement (see repo.EntryCompanions); `id` is then the entry's. */
+    id?: string;
+    companions?: repo.EntryCompanions;
+  } = {},
 ): Promise<{ id: string; number: number }> {
   if (!isBalanced(e.lines)) {
     const t = totals(e.lines);
@@ -326,9 +333,9 @@ async function writeEntry(
   // One round trip for the checks in the common case (the month has its row, the books exist).
   const period = periodOf(e.date);
   const codes = [...new Set(e.lines.map((l) => l.code))];
-  let c = await repo.postingChecks(trx, koperasiId, period, e.date, codes);
-  if (!c.hasBooks && setUpBooks) {
-    await setUpBooks();
+  let c = opts.checks ?? (await repo.postingChecks(trx, koperasiId, period, e.date, codes));
+  if (!c.hasBooks && opts.setUpBooks) {
+    await opts.setUpBooks();
     c = await repo.postingChecks(trx, koperasiId, period, e.date, codes);
   }
   if (c.periodStatus === null)
@@ -343,6 +350,7 @@ async function writeEntry(
   return repo.insertEntry(
     trx,
     {
+      id: opts.id,
       koperasiId,
       number: 'next',
       date: e.date,
@@ -355,6 +363,7 @@ async function writeEntry(
       reversalOf: e.reversalOf ?? null,
     },
     lines,
+    opts.companions,
   );
 }
 
@@ -364,16 +373,30 @@ async function writeEntry(
  * already checked access, locked its own rows and writes its own audit record. Refused (nothing
  * written, the caller's transaction rolls back): unbalanced 422, unknown account 422, a closed
  * month or year 409.
+ *
+ * `companions`: the caller's own writes (queries on its tables, not yet run, built from the entry's
+ * id and number) go into the entry's statement, so the posting costs one round trip more than the
+ * checks; `id` is then the entry's id, known to the caller before the statement.
  */
 export async function postEntry(
   trx: Trx,
   ctx: RequestContext,
   koperasiId: string,
   e: { date: string; memo: string; sourceType: EntrySourceColumn; sourceId: string | null; lines: PostLine[]; reversalOf?: string },
+  with_: { id?: string; companions?: EntryCompanions } = {},
 ): Promise<{ id: string; number: number }> {
-  const written = await writeEntry(trx, koperasiId, { ...e, status: 'posted', createdBy: actor(ctx), approvedBy: null }, async () => {
-    await ensureBooks(trx, ctx, koperasiId);
-  });
+  const written = await writeEntry(
+    trx,
+    koperasiId,
+    { ...e, status: 'posted', createdBy: actor(ctx), approvedBy: null },
+    {
+      setUpBooks: async () => {
+        await ensureBooks(trx, ctx, koperasiId);
+      },
+      id: with_.id,
+      companions: with_.companions,
+    },
+  );
   if (e.reversalOf) await repo.setReversedBy(trx, e.reversalOf, written.id);
   return written;
 }
@@ -539,85 +562,96 @@ export async function recordSavings(db: Db, ctx: RequestContext, koperasiId: str
   const amount = BigInt(input.amount);
   if (amount <= 0n) throw validationFailed([{ field: 'amount', message: 'field.invalid' }]);
   const kindLabel = ctx.t(`books.kind.${input.kind}`);
+  const savingsAccount = SAVINGS_ACCOUNT[input.kind];
+  const codes = [SYSTEM_ACCOUNTS.kas, savingsAccount];
+  // Four round trips inside the transaction: begin, the reads with their locks, one statement for
+  // every write (entry, lines, savings row, balance, audit record), commit.
   return db.transaction().execute(async (trx) => {
-    const settings = await ensureBooks(trx, ctx, koperasiId);
-    const found = await repo.findMember(trx, koperasiId, input.memberId);
-    if (!found) throw notFound('books.memberNotFound');
-    if (input.type === 'withdrawal' && input.kind !== 'sukarela') throw ruleViolated('books.notWithdrawable', { kind: kindLabel });
-    const balance = await repo.lockBalance(trx, found.id, input.kind);
-    // Read the member again under the balance lock: a concurrent leave (which locks all balances) has committed by now.
-    const member = (await repo.findMember(trx, koperasiId, found.id)) as MemberRow;
+    const state = await repo.savingsPostingState(trx, koperasiId, input.memberId, input.kind, periodOf(date), date, codes);
+    if (!state) {
+      await ensureBooks(trx, ctx, koperasiId); // 404 for an unknown koperasi; a koperasi without books gets them, as any write does
+      throw notFound('books.memberNotFound');
+    }
+    const { member, balance } = state;
     if (member.status !== 'aktif') throw conflict('books.memberNotActive');
+    if (input.type === 'withdrawal' && input.kind !== 'sukarela') throw ruleViolated('books.notWithdrawable', { kind: kindLabel });
     // No check against the join date: pokok is often paid with the application, before the board
     // admits the member (the join date), and paper books are entered after the fact.
     if (input.kind === 'pokok' && input.type === 'deposit' && balance > 0n) throw ruleViolated('books.pokokAlreadyPaid');
-    const check = applySavings(input.kind, input.type, balance, amount, settings.sukarela_min_balance);
+    const check = applySavings(input.kind, input.type, balance, amount, state.sukarelaMinBalance);
     if (!check.ok) {
       if (check.reason === 'not_withdrawable') throw ruleViolated('books.notWithdrawable', { kind: kindLabel });
       if (check.reason === 'below_minimum') {
         throw conflict(
           'books.belowMinimum',
-          { minimum: rp(settings.sukarela_min_balance) },
-          { balance: int(balance), minimum: int(settings.sukarela_min_balance) },
+          { minimum: rp(state.sukarelaMinBalance) },
+          { balance: int(balance), minimum: int(state.sukarelaMinBalance) },
         );
       }
       throw conflict('books.insufficientBalance', { kind: kindLabel, balance: rp(balance), amount: rp(amount) }, { balance: int(balance) });
     }
     const savingsId = randomUUID();
-    const savingsAccount = SAVINGS_ACCOUNT[input.kind];
+    const entryId = randomUUID();
     const deposit = input.type === 'deposit';
-    const entry = await writeEntry(trx, koperasiId, {
-      date,
-      memo: memoT(deposit ? 'books.memo.deposit' : 'books.memo.withdrawal', {
-        kind: input.kind,
-        name: member.name,
-        number: member.member_number,
-      }),
-      sourceType: 'savings',
-      sourceId: savingsId,
-      status: 'posted',
-      createdBy: actor(ctx),
-      approvedBy: null,
-      lines: deposit
-        ? [
-            { code: SYSTEM_ACCOUNTS.kas, debit: amount, credit: 0n },
-            { code: savingsAccount, debit: 0n, credit: amount, memberId: member.id },
-          ]
-        : [
-            { code: savingsAccount, debit: amount, credit: 0n, memberId: member.id },
-            { code: SYSTEM_ACCOUNTS.kas, debit: 0n, credit: amount },
-          ],
-    });
-    await repo.insertSavings(trx, [
+    const entry = await writeEntry(
+      trx,
+      koperasiId,
       {
-        id: savingsId,
-        koperasiId,
-        memberId: member.id,
-        kind: input.kind,
-        type: input.type,
-        amount,
         date,
-        journalEntryId: entry.id,
+        memo: memoT(deposit ? 'books.memo.deposit' : 'books.memo.withdrawal', {
+          kind: input.kind,
+          name: member.name,
+          number: member.member_number,
+        }),
+        sourceType: 'savings',
+        sourceId: savingsId,
+        status: 'posted',
         createdBy: actor(ctx),
+        approvedBy: null,
+        lines: deposit
+          ? [
+              { code: SYSTEM_ACCOUNTS.kas, debit: amount, credit: 0n },
+              { code: savingsAccount, debit: 0n, credit: amount, memberId: member.id },
+            ]
+          : [
+              { code: savingsAccount, debit: amount, credit: 0n, memberId: member.id },
+              { code: SYSTEM_ACCOUNTS.kas, debit: 0n, credit: amount },
+            ],
       },
-    ]);
-    await repo.addToBalance(trx, member.id, input.kind, signedAmount(input.type, amount));
-    await writeAudit(trx, ctx, {
-      action: `books.savings.${input.type}`,
-      entityType: 'books_savings_transaction',
-      entityId: savingsId,
-      organizationId: koperasiId,
-      before: { balance: balance },
-      after: {
-        memberId: member.id,
-        kind: input.kind,
-        type: input.type,
-        amount,
-        date,
-        balance: check.newBalance,
-        journalEntryNumber: entry.number,
+      {
+        checks: state.checks,
+        id: entryId,
+        companions: ({ number }) => [
+          repo.savingsInsert(trx, [
+            {
+              id: savingsId,
+              koperasiId,
+              memberId: member.id,
+              kind: input.kind,
+              type: input.type,
+              amount,
+              date,
+              journalEntryId: entryId,
+              createdBy: actor(ctx),
+            },
+          ]),
+          repo.balanceDelta(trx, member.id, input.kind, signedAmount(input.type, amount)),
+          auditInsert(
+            trx,
+            ctx,
+            {
+              action: `books.savings.${input.type}`,
+              entityType: 'books_savings_transaction',
+              entityId: savingsId,
+              organizationId: koperasiId,
+              before: { balance: balance },
+              after: { memberId: member.id, kind: input.kind, type: input.type, amount, date, balance: check.newBalance },
+            },
+            sql`jsonb_build_object('journalEntryNumber', ${number})`,
+          ),
+        ],
       },
-    });
+    );
     return {
       id: savingsId,
       memberId: member.id,

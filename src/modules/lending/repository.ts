@@ -48,6 +48,19 @@ export async function findProduct(db: Exec, koperasiId: string, id: string) {
   );
 }
 
+/** A loan product with its koperasi's kolektibilitas bands (null: defaults), in one round trip. */
+export async function findProductWithBands(db: Exec, koperasiId: string, id: string) {
+  return (
+    (await db
+      .selectFrom('loan_products')
+      .selectAll()
+      .select((eb) => eb.selectFrom('lending_settings').select('kol_bands').where('koperasi_id', '=', koperasiId).as('kol_bands'))
+      .where('koperasi_id', '=', koperasiId)
+      .where('id', '=', id)
+      .executeTakeFirst()) ?? null
+  );
+}
+
 export async function productNameTaken(db: Exec, koperasiId: string, name: string, exceptId?: string) {
   let q = db
     .selectFrom('loan_products')
@@ -209,6 +222,11 @@ export async function insertInstallments(
 
 /** Writes back the changed instalments (paid amounts, penalties, settlement). */
 export async function saveInstallments(db: Exec, loanId: string, version: number, before: InstallmentState[], after: InstallmentState[]) {
+  await installmentsUpdate(db, loanId, version, before, after)?.execute();
+}
+
+/** The update of the changed instalments, not yet run (null when none changed). */
+export function installmentsUpdate(db: Exec, loanId: string, version: number, before: InstallmentState[], after: InstallmentState[]) {
   const old = new Map(before.map((i) => [i.number, i]));
   const changed = after.filter((i) => {
     const o = old.get(i.number);
@@ -223,35 +241,57 @@ export async function saveInstallments(db: Exec, loanId: string, version: number
       o.settledOn !== i.settledOn
     );
   });
-  if (changed.length === 0) return;
+  if (changed.length === 0) return null;
   const values = sql.join(
     changed.map(
       (i) =>
         sql`(${i.number}::int, ${i.paidPrincipal.toString()}::bigint, ${i.paidInterest.toString()}::bigint, ${i.waivedInterest.toString()}::bigint, ${i.penalty.toString()}::bigint, ${i.paidPenalty.toString()}::bigint, ${i.penaltyThrough}::date, ${i.settledOn}::date)`,
     ),
   );
-  await sql`
-    update loan_installments li set paid_principal = v.pp, paid_interest = v.pi, waived_interest = v.wi, penalty = v.pen,
-      paid_penalty = v.ppen, penalty_through = v.pt, settled_on = v.so
-    from (values ${values}) as v(number, pp, pi, wi, pen, ppen, pt, so)
-    where li.loan_id = ${loanId} and li.version = ${version} and li.number = v.number`.execute(db);
+  return db
+    .updateTable('loan_installments as li')
+    .from(sql<InstallmentValues>`(values ${values})`.as<'v'>(sql`v(number, pp, pi, wi, pen, ppen, pt, so)`))
+    .set((eb) => ({
+      paid_principal: eb.ref('v.pp'),
+      paid_interest: eb.ref('v.pi'),
+      waived_interest: eb.ref('v.wi'),
+      penalty: eb.ref('v.pen'),
+      paid_penalty: eb.ref('v.ppen'),
+      penalty_through: eb.ref('v.pt'),
+      settled_on: eb.ref('v.so'),
+    }))
+    .where('li.loan_id', '=', loanId)
+    .where('li.version', '=', version)
+    .whereRef('li.number', '=', 'v.number');
+}
+
+interface InstallmentValues {
+  number: number;
+  pp: bigint;
+  pi: bigint;
+  wi: bigint;
+  pen: bigint;
+  ppen: bigint;
+  pt: string | null;
+  so: string | null;
 }
 
 export type RepaymentInsert = Insertable<Database['loan_repayments']>;
 
-/** A payment's rows in one statement: the repayment, the loan's new state, the loan event. */
-export async function savePayment(
+/** A payment's rows, not yet run (companion writes of its journal entry): the repayment, the loan's new state, the loan event. */
+export function paymentWrites(
   db: Exec,
   repayment: RepaymentInsert,
   loan: Updateable<Database['loans']>,
   event: { kind: string; actor: string | null; data: Record<string, unknown> },
 ) {
-  await db
-    .with('r', (qb) => qb.insertInto('loan_repayments').values(repayment))
-    .with('l', (qb) => qb.updateTable('loans').set(loan).where('id', '=', repayment.loan_id))
-    .insertInto('loan_events')
-    .values({ loan_id: repayment.loan_id, kind: event.kind, actor_user_id: event.actor, data: eventJson(event.data) })
-    .execute();
+  return [
+    db.insertInto('loan_repayments').values(repayment),
+    db.updateTable('loans').set(loan).where('id', '=', repayment.loan_id),
+    db
+      .insertInto('loan_events')
+      .values({ loan_id: repayment.loan_id, kind: event.kind, actor_user_id: event.actor, data: eventJson(event.data) }),
+  ];
 }
 
 const eventJson = (data: Record<string, unknown>) => JSON.stringify(data, (_k, v) => (typeof v === 'bigint' ? Number(v) : v));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.js';
-import { writeAudit } from '../../platform/audit.js';
+import { auditInsert, writeAudit } from '../../platform/audit.js';
 import { type RequestContext, systemContext } from '../../platform/context.js';
 import { conflict, forbidden, notFound, ruleViolated, unauthorized, validationFailed } from '../../platform/errors.js';
 import { translator } from '../../platform/i18n/index.js';
@@ -734,48 +734,56 @@ export async function disburseLoan(db: Db, ctx: RequestContext, koperasiId: stri
   });
 }
 
-/** Locks an active loan and returns it with its current instalments, penalties accrued to `date`. */
+/** Locks an active loan and returns it with its product, kolektibilitas bands and current instalments, penalties accrued to `date`. */
 async function activeLoanState(trx: Trx, koperasiId: string, loanId: string, date: string) {
   const loan = await requireLoanForUpdate(trx, koperasiId, loanId);
   requireStatus(loan, 'aktif');
   if (loan.disbursed_on && date < loan.disbursed_on) throw ruleViolated('lending.dateBeforeDisbursement', { date: loan.disbursed_on });
-  const product = (await repo.findProduct(trx, koperasiId, loan.product_id)) as repo.ProductRow;
+  const { kol_bands, ...product } = (await repo.findProductWithBands(trx, koperasiId, loan.product_id)) as repo.ProductRow & {
+    kol_bands: unknown;
+  };
   const stored = await repo.installments(trx, loan.id, loan.schedule_version);
   const accrued = accruePenalties(stored, product.penalty_mode, rate(product.penalty_rate_percent), date);
-  return { loan, product, stored, accrued };
+  return { loan, product, stored, accrued, kolBands: (kol_bands as KolBand[] | null) ?? DEFAULT_KOL_BANDS };
 }
 
 /**
- * Writes a payment's consequences in one statement: the repayment row, the loan's new state
- * (outstanding principal, days past due and kolektibilitas as of `date`, lunas when every
- * instalment is settled) and the loan event. Returns whether the loan is now lunas.
+ * A payment's consequences, as writes for its journal entry's statement: the changed instalments,
+ * the repayment row, the loan's new state (outstanding principal, days past due and
+ * kolektibilitas as of the payment's date, lunas when every instalment is settled) and the loan
+ * event. `closed`: the loan is now lunas.
  */
-async function savePayment(
+function paymentWrites(
   trx: Trx,
   loan: repo.LoanRow,
+  kolBands: KolBand[],
+  stored: InstallmentState[],
   states: InstallmentState[],
   repayment: Omit<repo.RepaymentInsert, 'loan_id' | 'koperasi_id'> & { principal: bigint; paid_on: string },
   actorId: string | null,
   event: (closed: boolean) => { kind: string; data: Record<string, unknown> },
-): Promise<boolean> {
-  const { kolBands } = await lendingSettings(trx, loan.koperasi_id);
-  const allSettled = states.every((i) => i.settledOn !== null);
-  const dpd = allSettled ? 0 : daysPastDue(states, repayment.paid_on);
-  const ev = event(allSettled);
-  await repo.savePayment(
-    trx,
-    { ...repayment, loan_id: loan.id, koperasi_id: loan.koperasi_id },
-    {
-      principal_outstanding: loan.principal_outstanding - repayment.principal,
-      days_past_due: dpd,
-      kolektibilitas: kolektibilitas(dpd, kolBands),
-      arrears_as_of: repayment.paid_on,
-      ...(allSettled ? { status: 'lunas' as const, closed_on: repayment.paid_on } : {}),
-      updated_at: new Date(),
-    },
-    { kind: ev.kind, actor: actorId, data: ev.data },
-  );
-  return allSettled;
+) {
+  const closed = states.every((i) => i.settledOn !== null);
+  const dpd = closed ? 0 : daysPastDue(states, repayment.paid_on);
+  const ev = event(closed);
+  const installments = repo.installmentsUpdate(trx, loan.id, loan.schedule_version, stored, states);
+  const writes = [
+    ...(installments ? [installments] : []),
+    ...repo.paymentWrites(
+      trx,
+      { ...repayment, loan_id: loan.id, koperasi_id: loan.koperasi_id },
+      {
+        principal_outstanding: loan.principal_outstanding - repayment.principal,
+        days_past_due: dpd,
+        kolektibilitas: kolektibilitas(dpd, kolBands),
+        arrears_as_of: repayment.paid_on,
+        ...(closed ? { status: 'lunas' as const, closed_on: repayment.paid_on } : {}),
+        updated_at: new Date(),
+      },
+      { kind: ev.kind, actor: actorId, data: ev.data },
+    ),
+  ];
+  return { closed, writes };
 }
 
 function paymentLines(
@@ -825,23 +833,18 @@ export async function recordRepayment(
   const amount = BigInt(input.amount);
   const method = input.method ?? 'cash';
   return db.transaction().execute(async (trx) => {
-    const { loan, stored, accrued } = await activeLoanState(trx, koperasiId, loanId, date);
+    const { loan, stored, accrued, kolBands } = await activeLoanState(trx, koperasiId, loanId, date);
     const outstanding = totalOutstanding(accrued);
     if (amount > outstanding)
       throw ruleViolated('lending.overpayment', { outstanding: rp(outstanding) }, { outstanding: int(outstanding) });
     const paid = applyPayment(accrued, amount, date);
     const id = randomUUID();
-    const entry = await postEntry(trx, ctx, koperasiId, {
-      date,
-      memo: memoT('lending.memo.repayment', { number: loan.number, name: loan.member_name, memberNumber: loan.member_number }),
-      sourceType: 'loan_repayment',
-      sourceId: id,
-      lines: paymentLines(loan, method, paid),
-    });
-    await repo.saveInstallments(trx, loan.id, loan.schedule_version, stored, paid.states);
-    const closed = await savePayment(
+    const entryId = randomUUID();
+    const { closed, writes } = paymentWrites(
       trx,
       loan,
+      kolBands,
+      stored,
       paid.states,
       {
         id,
@@ -852,7 +855,7 @@ export async function recordRepayment(
         principal: paid.principal,
         kind: 'angsuran',
         method,
-        journal_entry_id: entry.id,
+        journal_entry_id: entryId,
         created_by: actor(ctx),
       },
       actor(ctx),
@@ -861,23 +864,46 @@ export async function recordRepayment(
         data: { amount, penalty: paid.penalty, interest: paid.interest, principal: paid.principal, date },
       }),
     );
-    await writeAudit(trx, ctx, {
-      action: 'lending.loan.repayment',
-      entityType: 'loan',
-      entityId: loan.id,
-      organizationId: koperasiId,
-      before: { principalOutstanding: loan.principal_outstanding },
-      after: {
-        repaymentId: id,
+    // The entry, its lines, the payment's rows and the audit record: one statement.
+    const entry = await postEntry(
+      trx,
+      ctx,
+      koperasiId,
+      {
         date,
-        amount,
-        penalty: paid.penalty,
-        interest: paid.interest,
-        principal: paid.principal,
-        journalEntryNumber: entry.number,
-        status: closed ? 'lunas' : 'aktif',
+        memo: memoT('lending.memo.repayment', { number: loan.number, name: loan.member_name, memberNumber: loan.member_number }),
+        sourceType: 'loan_repayment',
+        sourceId: id,
+        lines: paymentLines(loan, method, paid),
       },
-    });
+      {
+        id: entryId,
+        companions: ({ number }) => [
+          ...writes,
+          auditInsert(
+            trx,
+            ctx,
+            {
+              action: 'lending.loan.repayment',
+              entityType: 'loan',
+              entityId: loan.id,
+              organizationId: koperasiId,
+              before: { principalOutstanding: loan.principal_outstanding },
+              after: {
+                repaymentId: id,
+                date,
+                amount,
+                penalty: paid.penalty,
+                interest: paid.interest,
+                principal: paid.principal,
+                status: closed ? 'lunas' : 'aktif',
+              },
+            },
+            sql`jsonb_build_object('journalEntryNumber', ${number})`,
+          ),
+        ],
+      },
+    );
     return {
       id,
       loanId: loan.id,
@@ -911,7 +937,7 @@ export async function payOff(
   const amount = BigInt(input.amount);
   const method = input.method ?? 'cash';
   return db.transaction().execute(async (trx) => {
-    const { loan, product, stored, accrued } = await activeLoanState(trx, koperasiId, loanId, date);
+    const { loan, product, stored, accrued, kolBands } = await activeLoanState(trx, koperasiId, loanId, date);
     const quote = payoffQuote(accrued, product.early_payoff_rule, date);
     if (amount !== quote.total) throw conflict('lending.payoffAmountMismatch', { total: rp(quote.total) }, toQuoteJson(quote, date));
     // Waive the interest the rule does not charge, then the quote pays everything left.
@@ -926,17 +952,12 @@ export async function payOff(
     const paid = applyPayment(waived, amount, date);
     if (paid.leftover !== 0n || !paid.states.every((i) => i.settledOn !== null)) throw new Error('payoff quote does not settle the loan');
     const id = randomUUID();
-    const entry = await postEntry(trx, ctx, koperasiId, {
-      date,
-      memo: memoT('lending.memo.payoff', { number: loan.number, name: loan.member_name, memberNumber: loan.member_number }),
-      sourceType: 'loan_repayment',
-      sourceId: id,
-      lines: paymentLines(loan, method, paid),
-    });
-    await repo.saveInstallments(trx, loan.id, loan.schedule_version, stored, paid.states);
-    await savePayment(
+    const entryId = randomUUID();
+    const { writes } = paymentWrites(
       trx,
       loan,
+      kolBands,
+      stored,
       paid.states,
       {
         id,
@@ -947,20 +968,43 @@ export async function payOff(
         principal: paid.principal,
         kind: 'pelunasan',
         method,
-        journal_entry_id: entry.id,
+        journal_entry_id: entryId,
         created_by: actor(ctx),
       },
       actor(ctx),
       () => ({ kind: 'pelunasan', data: { amount, waivedInterest: quote.waivedInterest, date } }),
     );
-    await writeAudit(trx, ctx, {
-      action: 'lending.loan.payoff',
-      entityType: 'loan',
-      entityId: loan.id,
-      organizationId: koperasiId,
-      before: { principalOutstanding: loan.principal_outstanding, status: 'aktif' },
-      after: { repaymentId: id, date, amount, waivedInterest: quote.waivedInterest, journalEntryNumber: entry.number, status: 'lunas' },
-    });
+    const entry = await postEntry(
+      trx,
+      ctx,
+      koperasiId,
+      {
+        date,
+        memo: memoT('lending.memo.payoff', { number: loan.number, name: loan.member_name, memberNumber: loan.member_number }),
+        sourceType: 'loan_repayment',
+        sourceId: id,
+        lines: paymentLines(loan, method, paid),
+      },
+      {
+        id: entryId,
+        companions: ({ number }) => [
+          ...writes,
+          auditInsert(
+            trx,
+            ctx,
+            {
+              action: 'lending.loan.payoff',
+              entityType: 'loan',
+              entityId: loan.id,
+              organizationId: koperasiId,
+              before: { principalOutstanding: loan.principal_outstanding, status: 'aktif' },
+              after: { repaymentId: id, date, amount, waivedInterest: quote.waivedInterest, status: 'lunas' },
+            },
+            sql`jsonb_build_object('journalEntryNumber', ${number})`,
+          ),
+        ],
+      },
+    );
     return {
       id,
       loanId: loan.id,

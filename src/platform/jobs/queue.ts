@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.js';
 
 export interface EnqueueOptions {
@@ -22,8 +22,10 @@ export async function enqueueJob(
   await db
     .insertInto('jobs')
     .values({ ...jobRow(type, payload, opts), unique_key: opts.uniqueKey ?? null })
+    // The partial unique index's predicate as literals: PostgreSQL must prove it from the statement
+    // itself to pick the index, which it cannot from parameters of a prepared statement.
     .onConflict((oc) =>
-      oc.column('unique_key').where('unique_key', 'is not', null).where('status', 'in', ['pending', 'running']).doNothing(),
+      oc.column('unique_key').where(sql<boolean>`unique_key is not null and status in ('pending', 'running')`).doNothing(),
     )
     .execute();
 }
