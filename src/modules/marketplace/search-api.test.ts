@@ -175,6 +175,27 @@ describe('GET /api/v1/products', () => {
     });
   });
 
+  it('corrects typos from the vocabulary of product names, kept up to date when a product is created or renamed', async () => {
+    const words = async () =>
+      (await sql<{ word: string }>`select word from market_search_words where word in ('wedang', 'uwuh', 'jahe')`.execute(t.db.db)).rows
+        .map((r) => r.word)
+        .sort();
+    expect(await words()).toEqual([]);
+    const wedang = await makeProduct(kop.storeId, 'Wedang Uwuh', { price: 12_000 });
+    expect(await words()).toEqual(['uwuh', 'wedang']);
+    const body = await search('q=wedng%20uwuh');
+    expect(body.match).toBe('typo');
+    expect(names(body)).toEqual(['Wedang Uwuh']);
+    // Renamed: the new word is looked up too.
+    await t.db.db.updateTable('market_products').set({ name: 'Wedang Jahe' }).where('id', '=', wedang.id).execute();
+    expect(await words()).toEqual(['jahe', 'uwuh', 'wedang']);
+    expect(names(await search('q=wedang%20jahhe'))).toEqual(['Wedang Jahe']);
+    // A word with no close word in the vocabulary: the full-text answer (nothing) stands.
+    const none = await search('q=qwxyz');
+    expect(none).toMatchObject({ match: 'fulltext', total: 0, items: [] });
+    await t.db.db.updateTable('market_products').set({ status: 'archived' }).where('id', '=', wedang.id).execute();
+  });
+
   it('never shows draft or archived products or products of closed stores', async () => {
     const body = await search('q=keripik&pageSize=60');
     const ids = body.items.map((i: { id: string }) => i.id);

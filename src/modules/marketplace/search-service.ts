@@ -11,9 +11,10 @@ import './search-tables.js';
  * store kind, halal, store open), so a search never joins stores before it has its page of rows.
  *
  * Text search runs in two stages: Indonesian full text (`websearch_to_tsquery('indonesian', q)`,
- * name weighted above description); when that finds fewer than TYPO_FALLBACK_BELOW products, every
- * word must match by stem OR by trigram word similarity on the name (`w <% name`, threshold
- * WORD_SIMILARITY), so "kripik tempe" still finds "Keripik Tempe".
+ * name weighted above description); when that finds fewer than TYPO_FALLBACK_BELOW products, each
+ * word is looked up in the vocabulary of product names (migration 0021, trigram similarity ≥
+ * TYPO_SIMILARITY, the TYPO_ALTERNATIVES closest) and the full text search runs again with the
+ * word OR its close words, so "kripik tmpe" still finds "Keripik Tempe".
  */
 export type Exec = Kysely<Database> | Transaction<Database>;
 
@@ -22,8 +23,15 @@ export type Sort = (typeof SORTS)[number];
 export const PAGE_SIZE = 24;
 export const MAX_PAGE = 200;
 export const TYPO_FALLBACK_BELOW = 5;
-/** Time the typo-tolerant stage may take (statement_timeout) before the full-text result is returned as it is. */
+/** Time the typo-tolerant suggestions may take (statement_timeout) before they are left out. */
 export const TYPO_TIMEOUT_MS = 300;
+/**
+ * A vocabulary word counts as a correction of a search word from this trigram similarity on (the
+ * index finds candidates with `%`, pg_trgm's default threshold 0.3: this may be raised, not lowered).
+ */
+export const TYPO_SIMILARITY = 0.3;
+/** At most this many corrections per search word (the closest). */
+export const TYPO_ALTERNATIVES = 3;
 /** Relevance (ts_rank_cd) ordering for at most this many matches; beyond, matches are ordered by sales. */
 export const RANK_MAX = 5_000;
 /** Facet counts of result sets at least this large are cached (FACET_CACHE_MS) — counting them is the costly part. */
@@ -198,22 +206,38 @@ function filters(p: SearchParams, ref: RefData): RawBuilder<SqlBool>[] {
   return out;
 }
 
-const fulltext = (q: string) => sql<SqlBool>`p.search_tsv @@ websearch_to_tsquery('indonesian', ${q})`;
-
-/** Typo-tolerant: every word by stem or by trigram word similarity on the name (GIN `<%`). */
-function typoTolerant(words: string[]) {
-  return sql<SqlBool>`(${sql.join(
-    words.map((w) => sql`(p.search_tsv @@ plainto_tsquery('indonesian', ${w}) or ${w} <% p.name)`),
-    sql` and `,
+/**
+ * Typo-tolerant text query: every search word, or one of its closest words in the vocabulary of
+ * product names. One small query on the vocabulary (a few thousand words, GIN trigram index);
+ * null when no word has a correction (the first stage's answer stands).
+ */
+async function correctedQuery(exec: Exec, words: string[]): Promise<RawBuilder<unknown> | null> {
+  const r = await sql<{ w: string; alts: string[] }>`
+    select q.w, array(
+      select v.word from market_search_words v
+      where v.word % q.w and similarity(v.word, q.w) >= ${TYPO_SIMILARITY} and v.word <> q.w
+      order by similarity(v.word, q.w) desc, v.word limit ${TYPO_ALTERNATIVES}) as alts
+    from unnest(${words}::text[]) as q(w)`.execute(exec);
+  const alts = new Map(r.rows.map((x) => [x.w, x.alts]));
+  if (!words.some((w) => (alts.get(w) ?? []).length > 0)) return null;
+  return sql`(${sql.join(
+    words.map(
+      (w) =>
+        sql`(${sql.join(
+          [w, ...(alts.get(w) ?? [])].map((x) => sql`plainto_tsquery('indonesian', ${x})`),
+          sql` || `,
+        )})`,
+    ),
+    sql` && `,
   )})`;
 }
 
 /**
- * ORDER BY for a sort. `collect` turns the keys into expressions no index provides, so PostgreSQL
+ * ORDER BY for a sort; relevance ranks by `rank` (a tsquery), or by sales without one. `collect` turns the keys into expressions no index provides, so PostgreSQL
  * collects the (few, known ≤ EXACT_COUNT_MAX) text matches by bitmap and sorts them, instead of
  * walking a sort index and testing every row's tsvector until it has a page.
  */
-function orderBy(sort: Sort, q: string | null, stage: 'fulltext' | 'typo' | 'none', collect = false) {
+function orderBy(sort: Sort, rank: RawBuilder<unknown> | null, collect = false) {
   const k = (col: string) => sql.raw(collect ? `(${col} + 0)` : col);
   switch (sort) {
     case 'newest':
@@ -225,12 +249,8 @@ function orderBy(sort: Sort, q: string | null, stage: 'fulltext' | 'typo' | 'non
     case 'bestselling':
       return sql`${k('p.sold_count')} desc, p.id`;
     default:
-      if (!q || stage === 'none') return sql`${k('p.sold_count')} desc, p.id`;
-      if (stage === 'fulltext')
-        return sql`ts_rank_cd(p.search_tsv, websearch_to_tsquery('indonesian', ${q})) desc, p.sold_count desc, p.id`;
-      return sql`(case when p.search_tsv @@ websearch_to_tsquery('indonesian', ${q})
-        then 1 + ts_rank_cd(p.search_tsv, websearch_to_tsquery('indonesian', ${q})) else word_similarity(${q}, p.name) end) desc,
-        p.sold_count desc, p.id`;
+      if (!rank) return sql`${k('p.sold_count')} desc, p.id`;
+      return sql`ts_rank_cd(p.search_tsv, ${rank}) desc, p.sold_count desc, p.id`;
   }
 }
 
@@ -419,13 +439,13 @@ export async function searchProducts(db: Exec, input: SearchParams, locale: Loca
     JSON.stringify([stage, p.q, p.category, p.kecamatan, p.halal, p.inStock, p.kind, p.minPrice, p.maxPrice, p.storeId]);
 
   const offset = (p.page - 1) * p.pageSize;
-  const page = (exec: Exec, where: RawBuilder<SqlBool>, stage: SearchResult['match'], collect = false) =>
+  const page = (exec: Exec, where: RawBuilder<SqlBool>, rank: RawBuilder<unknown> | null, collect = false) =>
     sql<CardRow>`
       select ${CARD_COLUMNS}
       from (select p.* from market_products p where ${where}
-            order by ${orderBy(p.sort, p.q ?? null, stage, collect)} limit ${p.pageSize} offset ${offset}) p
+            order by ${orderBy(p.sort, rank, collect)} limit ${p.pageSize} offset ${offset}) p
       join market_stores s on s.id = p.store_id
-      order by ${orderBy(p.sort, p.q ?? null, stage)}`
+      order by ${orderBy(p.sort, rank)}`
       .execute(exec)
       .then((r) => r.rows.map(toCard));
   const result = (stage: SearchResult['match'], facets: FacetCounts, items: ProductCard[]): SearchResult => ({
@@ -438,40 +458,33 @@ export async function searchProducts(db: Exec, input: SearchParams, locale: Loca
     match: stage,
     facets: buildFacets(facets.rows, ref, p, locale),
   });
+  // A text stage: counts first, they decide the plan. Few matches → collect and sort them (ranked
+  // by ts_rank_cd for relevance); many (> RANK_MAX) → walk the sort index (relevance then means
+  // best-selling), since ranking or sorting a hundred thousand matches would cost more than the
+  // latency budget.
+  const textStage = async (tsquery: RawBuilder<unknown>, key: string) => {
+    const where = sql.join([...base, sql<SqlBool>`p.search_tsv @@ ${tsquery}`], sql` and `) as RawBuilder<SqlBool>;
+    const facets = await facetRows(db, where, key);
+    const many = facets.total > RANK_MAX;
+    const items = facets.total > offset ? await page(db, where, many ? null : tsquery, !many) : [];
+    return { facets, items };
+  };
 
-  // Stage 1 (full text, or no words): counts and the page at once, on two pooled connections.
-  const stage1: SearchResult['match'] = words.length ? 'fulltext' : 'none';
-  const where1 = sql.join(stage1 === 'fulltext' ? [...base, fulltext(p.q as string)] : base, sql` and `) as RawBuilder<SqlBool>;
-  let facets1: FacetCounts;
-  let items1: ProductCard[];
-  if (stage1 === 'fulltext') {
-    // Counts first: they decide the plan. Few matches → collect and sort them (ranked by ts_rank_cd
-    // for relevance); many (> RANK_MAX) → walk the sort index (relevance then means best-selling),
-    // since ranking or sorting a hundred thousand matches would cost more than the latency budget.
-    facets1 = await facetRows(db, where1, keyOf(stage1));
-    const many = facets1.total > RANK_MAX;
-    items1 = facets1.total > offset ? await page(db, where1, many && p.sort === 'relevance' ? 'none' : stage1, !many) : [];
-  } else {
-    [facets1, items1] = await Promise.all([facetRows(db, where1, keyOf(stage1)), page(db, where1, stage1)]);
+  // No words: counts and the page at once, on two pooled connections.
+  if (!words.length) {
+    const where = sql.join(base, sql` and `) as RawBuilder<SqlBool>;
+    const [facets, items] = await Promise.all([facetRows(db, where, keyOf('none')), page(db, where, null)]);
+    return result('none', facets, items);
   }
-  if (stage1 !== 'fulltext' || facets1.total >= TYPO_FALLBACK_BELOW) return result(stage1, facets1, items1);
-
-  // Stage 2 (typo tolerant): needs the similarity threshold, set for one transaction. Trigram
-  // candidates of common words can number in the hundreds of thousands: the stage gets
-  // TYPO_TIMEOUT_MS, and when it runs out the full-text result stands.
-  try {
-    return await db.transaction().execute(async (trx) => {
-      await searchSettings(trx);
-      await sql`select set_config('statement_timeout', ${`${TYPO_TIMEOUT_MS}ms`}, true)`.execute(trx);
-      const where2 = sql.join([...base, typoTolerant(words)], sql` and `) as RawBuilder<SqlBool>;
-      const facets2 = await facetRows(trx, where2, keyOf('typo'));
-      if (facets2.total <= facets1.total) return result(stage1, facets1, items1);
-      return result('typo', facets2, facets2.total > offset ? await page(trx, where2, 'typo', true) : []);
-    });
-  } catch (err) {
-    if ((err as { code?: string }).code === '57014') return result(stage1, facets1, items1);
-    throw err;
-  }
+  // Stage 1: full text.
+  const first = await textStage(sql`websearch_to_tsquery('indonesian', ${p.q as string})`, keyOf('fulltext'));
+  if (first.facets.total >= TYPO_FALLBACK_BELOW) return result('fulltext', first.facets, first.items);
+  // Stage 2 (typo tolerant): the words or their closest vocabulary words; kept only when it finds more.
+  const corrected = await correctedQuery(db, words);
+  if (!corrected) return result('fulltext', first.facets, first.items);
+  const second = await textStage(corrected, keyOf('typo'));
+  if (second.facets.total <= first.facets.total) return result('fulltext', first.facets, first.items);
+  return result('typo', second.facets, second.items);
 }
 
 /** As-you-type suggestions (≤ 8): name prefix by full text, then trigram similarity for typos. */
