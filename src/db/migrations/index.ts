@@ -17,6 +17,7 @@ import * as m0018 from './0018_market_search.js';
 import * as m0019 from './0019_market_discovery.js';
 import * as m0020 from './0020_books_extras.js';
 import * as m0021 from './0021_market_search_words.js';
+import * as m0022 from './0022_registry_search_words.js';
 
 /** Ordered list of migrations. Add new files at the end; never edit or reorder landed ones. */
 const migrations: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '0019_market_discovery': m0019,
   '0020_books_extras': m0020,
   '0021_market_search_words': m0021,
+  '0022_registry_search_words': m0022,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers.js';
 import { countUmkm, searchWords, type UmkmFilter, umkmWhere } from './repository.js';
-import { createUmkm, listUmkm } from './service.js';
+import { createKoperasi, createUmkm, iterateKoperasi, iterateUmkm, listKoperasi, listUmkm } from './service.js';
 import { contextFor, makeUser, umkmInput } from './test-support.js';
 
 let t: TestApp;
@@ -155,5 +155,50 @@ describe('word search', () => {
     const beyond = await listUmkm(t.db.db, dinas, { q: 'qwerty', pageSize: 1, page: 5 });
     expect(beyond.total).toBe(2);
     expect(beyond.items).toEqual([]);
+  });
+
+  it('corrects typos from the vocabulary of registry words (kept by trigger) only when the stems find almost nothing', async () => {
+    const db = t.db.db;
+    const dinas = await contextFor(db, await makeUser(db, [{ role: 'dinas' }], 'Petugas Kosakata'));
+    const vocabulary = async (words: string[]) =>
+      (
+        await sql<{ word: string }>`select word from registry_search_words where word = any(${words}::text[]) order by word`.execute(db)
+      ).rows.map((r) => r.word);
+    expect(await vocabulary(['xenialis', 'zamrud', 'khatulistiwa'])).toEqual([]);
+    await createUmkm(db, dinas, umkmInput({ name: 'Batik Xenialis', ownerName: 'Wulan Xenialis' }));
+    await createKoperasi(db, dinas, {
+      name: 'Koperasi Zamrud Khatulistiwa',
+      type: 'jasa',
+      group: 'umum',
+      kelurahanCode: kelurahan[0]?.code as string,
+    });
+    expect(await vocabulary(['xenialis', 'zamrud', 'khatulistiwa'])).toEqual(['khatulistiwa', 'xenialis', 'zamrud']);
+    const umkm = async (q: string) => (await listUmkm(db, dinas, { q })).items.map((i) => i.name);
+    expect(await umkm('batik xenialis')).toEqual(['Batik Xenialis']);
+    expect(await umkm('batik xenials')).toEqual(['Batik Xenialis']); // typo
+    // The export streams the same rows as the list.
+    const streamed: string[] = [];
+    for await (const r of iterateUmkm(db, dinas, { q: 'batik xenials' }, 1)) streamed.push(r.name);
+    expect(streamed).toEqual(['Batik Xenialis']);
+    // "batik" alone finds plenty by its stem: no correction stage, so no "batik"-like noise either.
+    const batik = await listUmkm(db, dinas, { q: 'batik', pageSize: 100 });
+    expect(batik.total).toBeGreaterThanOrEqual(5);
+    const texts = await db
+      .selectFrom('umkm')
+      .select('search_text')
+      .where(
+        'id',
+        'in',
+        batik.items.map((i) => i.id),
+      )
+      .execute();
+    expect(texts.every((r) => /batik/i.test(r.search_text))).toBe(true);
+    const kop = async (q: string) => (await listKoperasi(db, dinas, { q })).items.map((i) => i.name);
+    expect(await kop('zamrud khatulistiwa')).toEqual(['Koperasi Zamrud Khatulistiwa']);
+    expect(await kop('zamrd katulistiwa')).toEqual(['Koperasi Zamrud Khatulistiwa']); // two typos
+    const kopStream: string[] = [];
+    for await (const r of iterateKoperasi(db, dinas, { q: 'zamrd' }, 1)) kopStream.push(r.name);
+    expect(kopStream).toEqual(['Koperasi Zamrud Khatulistiwa']);
+    expect(await kop('zamrud qqqxxx')).toEqual([]);
   });
 });

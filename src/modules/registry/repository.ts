@@ -19,47 +19,65 @@ export function searchWords(q: string): string[] {
     .slice(0, 8);
 }
 
+/** A search's first stage (every word by its stem) finding fewer rows than this tries typo corrections. */
+export const TYPO_FALLBACK_BELOW = 5;
 /**
- * Every word must match the row's search text, by its stem (full-text) or, tolerant of typos, by
- * trigram word similarity: "slamet santoso" finds Slamet Santoso's businesses, not every Slamet
- * or every Santoso, and "kramik dinoyo" still finds "Keramik Dinoyo". `operator` uses `<%` (GIN
- * index, threshold set per transaction by `searchSettings`); without it the threshold is explicit.
+ * A vocabulary word is a correction of a search word from this trigram similarity on (the index
+ * finds candidates with `%`, pg_trgm's default threshold 0.3: this may be raised, not lowered).
  */
-export function wordsMatch(alias: 'u' | 'k', q: string, operator = true): RawBuilder<SqlBool> {
+export const TYPO_SIMILARITY = 0.3;
+/** At most this many corrections per search word (the closest). */
+export const TYPO_ALTERNATIVES = 3;
+
+/** Corrections per search word (never the word itself), from the vocabulary (migration 0022). */
+export type Alternatives = Record<string, string[]>;
+
+/**
+ * The closest words of the registry's vocabulary for each word of `q` (≤ TYPO_ALTERNATIVES, trigram
+ * similarity ≥ TYPO_SIMILARITY): one small query on a table of words, not on the rows. Null when no
+ * word has a correction.
+ */
+export async function typoAlternatives(db: Exec, q: string): Promise<Alternatives | null> {
   const words = searchWords(q);
-  if (!words.length) return sql<SqlBool>`true`;
-  const tsv = sql.ref(`${alias}.search_tsv`);
-  const text = sql.ref(`${alias}.search_text`);
-  return sql<SqlBool>`(${sql.join(
-    words.map((w) =>
-      operator
-        ? sql`(${tsv} @@ plainto_tsquery('indonesian', ${w}) or ${w} <% ${text})`
-        : sql`(${tsv} @@ plainto_tsquery('indonesian', ${w}) or word_similarity(${w}, ${text}) >= ${WORD_SIMILARITY})`,
+  if (!words.length) return null;
+  const r = await sql<{ w: string; alts: string[] }>`
+    select q.w, array(
+      select v.word from registry_search_words v
+      where v.word % q.w and similarity(v.word, q.w) >= ${TYPO_SIMILARITY} and v.word <> q.w
+      order by similarity(v.word, q.w) desc, v.word limit ${TYPO_ALTERNATIVES}) as alts
+    from unnest(${words}::text[]) as q(w)`.execute(db);
+  const out: Alternatives = {};
+  for (const row of r.rows) if (row.alts.length) out[row.w] = row.alts;
+  return Object.keys(out).length ? out : null;
+}
+
+/** The text query of `q`: every word, by its stem — or by the stem of one of its corrections. */
+function wordsQuery(q: string, alternatives?: Alternatives | null): RawBuilder<unknown> {
+  return sql`(${sql.join(
+    searchWords(q).map(
+      (w) =>
+        sql`(${sql.join(
+          [w, ...(alternatives?.[w] ?? [])].map((x) => sql`plainto_tsquery('indonesian', ${x})`),
+          sql` || `,
+        )})`,
     ),
-    sql` and `,
+    sql` && `,
   )})`;
 }
 
 /**
- * Settings for one word-search transaction: the similarity threshold; index scans (on a large
- * table the planner prices the trigram recheck too low and picks a sequential scan that is ~10×
- * slower); no parallel workers (with many concurrent searches they only add overhead).
+ * Every word must match the row's search text by its stem (full text, GIN index): "slamet santoso"
+ * finds Slamet Santoso's businesses, not every Slamet or every Santoso. With `alternatives` (the
+ * typo stage), a word may instead match one of its corrections: "kramik dinoyo" → keramik.
  */
-/**
- * Relevance of a row for `q`: rows matching every word by stem come first, by ts_rank; rows found
- * only through typo tolerance follow, by word similarity (computed only for those, it is the
- * costly part).
- */
-export function relevance(alias: 'u' | 'k', q: string): RawBuilder<number> {
-  const tsv = sql.ref(`${alias}.search_tsv`);
-  const text = sql.ref(`${alias}.search_text`);
-  return sql<number>`(case when ${tsv} @@ websearch_to_tsquery('indonesian', ${q})
-    then 1 + ts_rank(${tsv}, websearch_to_tsquery('indonesian', ${q})) else word_similarity(${q}, ${text}) end)`;
+export function wordsMatch(alias: 'u' | 'k', q: string, alternatives?: Alternatives | null): RawBuilder<SqlBool> {
+  if (!searchWords(q).length) return sql<SqlBool>`true`;
+  return sql<SqlBool>`${sql.ref(`${alias}.search_tsv`)} @@ ${wordsQuery(q, alternatives)}`;
 }
 
-export async function searchSettings(trx: Exec) {
-  await sql`select set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY)}, true),
-    set_config('enable_seqscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`.execute(trx);
+/** Relevance of a row for `q` (and its corrections): ts_rank on the search text. */
+export function relevance(alias: 'u' | 'k', q: string, alternatives?: Alternatives | null): RawBuilder<number> {
+  return sql<number>`ts_rank(${sql.ref(`${alias}.search_tsv`)}, ${wordsQuery(q, alternatives)})`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -243,6 +261,8 @@ export interface UmkmFilter {
   status?: string;
   kbli?: string;
   legality?: 'nib' | 'halal' | 'spp_irt';
+  /** Typo corrections of `q`'s words (the second stage of a word search). */
+  alternatives?: Alternatives | null;
   /** Only these ids (an owner's own); undefined = no restriction. */
   ids?: string[];
   publicOnly?: boolean;
@@ -254,7 +274,7 @@ export function umkmWhere(f: UmkmFilter): RawBuilder<SqlBool> {
   if (f.ids) c.push(f.ids.length ? sql`u.id in (${sql.join(f.ids)})` : sql`false`);
   if (f.publicOnly) c.push(sql`u.status = 'verified'`);
   const q = f.q?.trim();
-  if (q) c.push(wordsMatch('u', q));
+  if (q) c.push(wordsMatch('u', q, f.alternatives));
   if (f.kecamatan) c.push(sql`u.kecamatan_code = ${f.kecamatan}`);
   if (f.kelurahan) c.push(sql`u.kelurahan_code = ${f.kelurahan}`);
   if (f.sizeClass) c.push(sql`u.size_class = ${f.sizeClass}`);
@@ -305,61 +325,71 @@ export async function listUmkmRows(
   limit: number,
   offset: number,
 ): Promise<{ rows: UmkmRow[]; total: number }> {
-  const run = async (trx: Exec) => {
-    const q = f.q?.trim();
+  const q = f.q?.trim();
+  const orderFor = (alternatives?: Alternatives | null) =>
+    sort === 'relevance' && q
+      ? ([relevance('u', q, alternatives), 'desc'] as const)
+      : sort === 'name'
+        ? ([sql`lower(u.name)`, dir] as const)
+        : sort === 'capital'
+          ? ([sql`u.capital`, dir] as const)
+          : ([sql`u.created_at`, dir] as const);
+  if (!q) {
     const where = umkmWhere(f);
-    const [orderBy, orderDir] =
-      sort === 'relevance' && q
-        ? ([relevance('u', q), 'desc'] as const)
-        : sort === 'name'
-          ? ([sql`lower(u.name)`, dir] as const)
-          : sort === 'capital'
-            ? ([sql`u.capital`, dir] as const)
-            : ([sql`u.created_at`, dir] as const);
-    if (!q) {
-      const total = await countUmkm(trx, f, where);
-      const rows = await umkmBase(trx).where(where).orderBy(orderBy, orderDir).orderBy('u.id').limit(limit).offset(offset).execute();
-      return { rows, total };
-    }
-    // Words: the rows matching the words are collected first, through the search indexes alone
-    // (materialized, so the planner can neither walk a sort index nor a filter's index testing
-    // every row against the words), then the other filters, then one pass gives the page's ids and
-    // the total (a window count), then the page's rows are read with their joins.
-    await searchSettings(trx);
+    const [orderBy, orderDir] = orderFor();
+    const total = await countUmkm(db, f, where);
+    const rows = await umkmBase(db).where(where).orderBy(orderBy, orderDir).orderBy('u.id').limit(limit).offset(offset).execute();
+    return { rows, total };
+  }
+  // Words: the rows matching the words are collected first, through the text index alone
+  // (materialized, so the planner can neither walk a sort index nor a filter's index testing
+  // every row against the words), then the other filters, then one pass gives the page's ids and
+  // the total (a window count), then the page's rows are read with their joins.
+  const search = async (alternatives: Alternatives | null) => {
+    const [orderBy, orderDir] = orderFor(alternatives);
     const page = (
       await sql<{ id: string; full_count: number }>`
-        with w as materialized (select u.id from umkm u where ${wordsMatch('u', q)}),
+        with w as materialized (select u.id from umkm u where ${wordsMatch('u', q, alternatives)}),
         m as materialized (select u.id, ${orderBy} as s from umkm u where u.id in (select id from w) and ${umkmWhere({ ...f, q: undefined })})
         select id, (count(*) over ())::int as full_count from m
-        order by s ${sql.raw(orderDir === 'asc' ? 'asc' : 'desc')}, id limit ${limit} offset ${offset}`.execute(trx)
+        order by s ${sql.raw(orderDir === 'asc' ? 'asc' : 'desc')}, id limit ${limit} offset ${offset}`.execute(db)
     ).rows;
-    const total = page[0]?.full_count ?? (offset > 0 ? await countUmkm(trx, f, where) : 0);
-    if (!page.length) return { rows: [], total };
-    const pageRows = await umkmBase(trx)
-      .where(
-        'u.id',
-        'in',
-        page.map((p) => p.id),
-      )
-      .execute();
-    const byId = new Map(pageRows.map((r) => [r.id, r]));
-    return { rows: page.map((p) => byId.get(p.id)).filter((r): r is UmkmRow => r !== undefined), total };
+    const total = page[0]?.full_count ?? (offset > 0 ? await countUmkm(db, { ...f, alternatives }) : 0);
+    return { page, total };
   };
-  // The similarity threshold is set for this transaction only (safe with a connection pool).
-  if (f.q?.trim() && !('isTransaction' in db && db.isTransaction)) return db.transaction().execute(run);
-  return run(db);
+  // Two stages: every word by its stem; when that finds (almost) nothing, with typo corrections.
+  let found = await search(f.alternatives ?? null);
+  if (found.total < TYPO_FALLBACK_BELOW && !f.alternatives) {
+    const alternatives = await typoAlternatives(db, q);
+    if (alternatives) found = await search(alternatives);
+  }
+  const { page, total } = found;
+  if (!page.length) return { rows: [], total };
+  const pageRows = await umkmBase(db)
+    .where(
+      'u.id',
+      'in',
+      page.map((p) => p.id),
+    )
+    .execute();
+  const byId = new Map(pageRows.map((r) => [r.id, r]));
+  return { rows: page.map((p) => byId.get(p.id)).filter((r): r is UmkmRow => r !== undefined), total };
+}
+
+/**
+ * The typo corrections a word search over UMKM matching `f` should use: null when its words find
+ * TYPO_FALLBACK_BELOW rows or more by their stems (or have no corrections). For exports, decided
+ * once before the first batch.
+ */
+export async function umkmAlternatives(db: Exec, f: UmkmFilter): Promise<Alternatives | null> {
+  const q = f.q?.trim();
+  if (!q || (await countUmkm(db, { ...f, alternatives: null })) >= TYPO_FALLBACK_BELOW) return null;
+  return typoAlternatives(db, q);
 }
 
 /** One keyset page ordered by id (for streaming exports: no OFFSET). */
 export async function umkmBatchAfter(db: Exec, f: UmkmFilter, batchSize: number): Promise<UmkmRow[]> {
-  const q = f.q?.trim();
-  // Without the per-transaction threshold, match with an explicit similarity instead of `<%`.
-  const where = q ? umkmWhere({ ...f, q: undefined }) : umkmWhere(f);
-  let query = umkmBase(db).where(where);
-  if (q) {
-    query = query.where(wordsMatch('u', q, false));
-  }
-  return query.orderBy('u.id').limit(batchSize).execute();
+  return umkmBase(db).where(umkmWhere(f)).orderBy('u.id').limit(batchSize).execute();
 }
 
 export async function salesHistory(db: Exec, umkmId: string) {
@@ -519,19 +549,19 @@ export interface KoperasiFilter {
   status?: string;
   type?: string;
   group?: string;
+  /** Typo corrections of `q`'s words (the second stage of a word search). */
+  alternatives?: Alternatives | null;
   ids?: string[];
   publicOnly?: boolean;
   afterId?: string;
 }
 
-export function koperasiWhere(f: KoperasiFilter, trigramOperator = true): RawBuilder<SqlBool> {
+export function koperasiWhere(f: KoperasiFilter): RawBuilder<SqlBool> {
   const c: RawBuilder<unknown>[] = [sql`true`];
   if (f.ids) c.push(f.ids.length ? sql`k.id in (${sql.join(f.ids)})` : sql`false`);
   if (f.publicOnly) c.push(sql`k.status = 'verified'`);
   const q = f.q?.trim();
-  if (q) {
-    c.push(wordsMatch('k', q, trigramOperator));
-  }
+  if (q) c.push(wordsMatch('k', q, f.alternatives));
   if (f.kecamatan) c.push(sql`k.kecamatan_code = ${f.kecamatan}`);
   if (f.kelurahan) c.push(sql`k.kelurahan_code = ${f.kelurahan}`);
   if (f.status) c.push(sql`k.status = ${f.status}`);
@@ -549,30 +579,50 @@ export async function listKoperasiRows(
   limit: number,
   offset: number,
 ): Promise<{ rows: KoperasiRow[]; total: number }> {
-  const run = async (trx: Exec) => {
-    const q = f.q?.trim();
-    if (q) await searchSettings(trx);
-    const where = koperasiWhere(f);
-    const totalRow = await trx.selectFrom('koperasi as k').select(sql<number>`count(*)::int`.as('n')).where(where).executeTakeFirst();
-    let query = koperasiBase(trx).where(where);
-    if (sort === 'relevance' && q) {
-      query = query.orderBy(relevance('k', q), 'desc');
-    } else if (sort === 'name') {
-      query = query.orderBy(sql`lower(k.name)`, dir);
-    } else if (sort === 'capital') {
-      query = query.orderBy('k.member_count', dir);
-    } else {
-      query = query.orderBy('k.created_at', dir);
+  const q = f.q?.trim();
+  const count = async (g: KoperasiFilter) =>
+    (await db.selectFrom('koperasi as k').select(sql<number>`count(*)::int`.as('n')).where(koperasiWhere(g)).executeTakeFirst())?.n ?? 0;
+  // Words: every word by its stem; when that finds (almost) nothing, with typo corrections.
+  let filter = f;
+  let total = await count(filter);
+  if (q && total < TYPO_FALLBACK_BELOW && !f.alternatives) {
+    const alternatives = await typoAlternatives(db, q);
+    if (alternatives) {
+      filter = { ...f, alternatives };
+      total = await count(filter);
     }
-    const rows = await query.orderBy('k.id').limit(limit).offset(offset).execute();
-    return { rows, total: totalRow?.n ?? 0 };
-  };
-  if (f.q?.trim() && !('isTransaction' in db && db.isTransaction)) return db.transaction().execute(run);
-  return run(db);
+  }
+  let query = koperasiBase(db).where(koperasiWhere(filter));
+  if (sort === 'relevance' && q) {
+    query = query.orderBy(relevance('k', q, filter.alternatives), 'desc');
+  } else if (sort === 'name') {
+    query = query.orderBy(sql`lower(k.name)`, dir);
+  } else if (sort === 'capital') {
+    query = query.orderBy('k.member_count', dir);
+  } else {
+    query = query.orderBy('k.created_at', dir);
+  }
+  const rows = await query.orderBy('k.id').limit(limit).offset(offset).execute();
+  return { rows, total };
+}
+
+/** As umkmAlternatives, for koperasi. */
+export async function koperasiAlternatives(db: Exec, f: KoperasiFilter): Promise<Alternatives | null> {
+  const q = f.q?.trim();
+  if (!q) return null;
+  const n =
+    (
+      await db
+        .selectFrom('koperasi as k')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where(koperasiWhere({ ...f, alternatives: null }))
+        .executeTakeFirst()
+    )?.n ?? 0;
+  return n >= TYPO_FALLBACK_BELOW ? null : typoAlternatives(db, q);
 }
 
 export async function koperasiBatchAfter(db: Exec, f: KoperasiFilter, batchSize: number): Promise<KoperasiRow[]> {
-  return koperasiBase(db).where(koperasiWhere(f, false)).orderBy('k.id').limit(batchSize).execute();
+  return koperasiBase(db).where(koperasiWhere(f)).orderBy('k.id').limit(batchSize).execute();
 }
 
 export async function refreshKoperasiSearch(db: Exec, id: string) {

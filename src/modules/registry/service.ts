@@ -808,7 +808,8 @@ export interface Page<T> {
 /**
  * Finds UMKM: owners see their own (any status), dinas all; `publicOnly` lists verified
  * profiles to anyone (the public directory). Words match business, brand, owner and product
- * words, tolerant of typos (full text OR trigram word similarity), ranked by both.
+ * words by their stems; when that finds fewer than 5, tolerant of typos (corrections from the
+ * vocabulary of the registry's words, migration 0022); ranked by ts_rank.
  */
 export async function listUmkm(db: Db, ctx: RequestContext, query: ListQuery, opts: { publicOnly?: boolean } = {}): Promise<Page<UmkmRow>> {
   const scope = umkmScope(ctx, opts.publicOnly ?? false);
@@ -827,9 +828,11 @@ export async function* iterateUmkm(
   opts: { publicOnly?: boolean } = {},
 ): AsyncGenerator<UmkmRow> {
   const scope = umkmScope(ctx, opts.publicOnly ?? false);
+  const filter = { ...umkmFilter(query), ...scope };
+  const alternatives = await repo.umkmAlternatives(db, filter); // the list's typo rule, decided once
   let afterId: string | undefined;
   for (;;) {
-    const rows = await repo.umkmBatchAfter(db, { ...umkmFilter(query), ...scope, afterId }, batchSize);
+    const rows = await repo.umkmBatchAfter(db, { ...filter, alternatives, afterId }, batchSize);
     for (const r of rows) yield r;
     if (rows.length < batchSize) return;
     afterId = rows[rows.length - 1]?.id;
@@ -1341,9 +1344,11 @@ export async function* iterateKoperasi(
   opts: { publicOnly?: boolean } = {},
 ): AsyncGenerator<KoperasiRow> {
   const scope = koperasiScope(ctx, opts.publicOnly ?? false);
+  const filter = { ...koperasiFilter(query), ...scope };
+  const alternatives = await repo.koperasiAlternatives(db, filter); // the list's typo rule, decided once
   let afterId: string | undefined;
   for (;;) {
-    const rows = await repo.koperasiBatchAfter(db, { ...koperasiFilter(query), ...scope, afterId }, batchSize);
+    const rows = await repo.koperasiBatchAfter(db, { ...filter, alternatives, afterId }, batchSize);
     for (const r of rows) yield r;
     if (rows.length < batchSize) return;
     afterId = rows[rows.length - 1]?.id;
