@@ -80,6 +80,20 @@ export function relevance(alias: 'u' | 'k', q: string, alternatives?: Alternativ
   return sql<number>`ts_rank(${sql.ref(`${alias}.search_tsv`)}, ${wordsQuery(q, alternatives)})`;
 }
 
+/**
+ * Word searches run with bitmap scans of the text index: the planner prices a common word (4 % of
+ * the rows) as cheaper to find by a sequential scan, which is several times slower than the GIN
+ * index; and without parallel workers (many concurrent searches). Settings local to the transaction.
+ */
+async function inSearchTransaction<T>(db: Exec, fn: (trx: Exec) => Promise<T>): Promise<T> {
+  const run = async (trx: Exec) => {
+    await sql`select set_config('enable_seqscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`.execute(trx);
+    return fn(trx);
+  };
+  if ('isTransaction' in db && db.isTransaction) return run(db);
+  return db.transaction().execute(run);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reference data
 
@@ -341,29 +355,28 @@ export async function listUmkmRows(
     const rows = await umkmBase(db).where(where).orderBy(orderBy, orderDir).orderBy('u.id').limit(limit).offset(offset).execute();
     return { rows, total };
   }
-  // Words: the rows matching the words are collected first, through the text index alone
-  // (materialized, so the planner can neither walk a sort index nor a filter's index testing
-  // every row against the words), then the other filters, then one pass gives the page's ids and
-  // the total (a window count), then the page's rows are read with their joins.
-  const search = async (alternatives: Alternatives | null) => {
+  // Words: the rows matching the words and the filters are collected first (materialized, so the
+  // planner cannot walk a sort index testing every row against the words; bitmap scans of the text
+  // and filter indexes, see searchSettings), then one pass gives the page's ids and the total (a
+  // window count), then the page's rows are read with their joins.
+  const search = async (trx: Exec, alternatives: Alternatives | null) => {
     const [orderBy, orderDir] = orderFor(alternatives);
     const page = (
       await sql<{ id: string; full_count: number }>`
-        with w as materialized (select u.id from umkm u where ${wordsMatch('u', q, alternatives)}),
-        m as materialized (select u.id, ${orderBy} as s from umkm u where u.id in (select id from w) and ${umkmWhere({ ...f, q: undefined })})
+        with m as materialized (select u.id, ${orderBy} as s from umkm u where ${umkmWhere({ ...f, alternatives })})
         select id, (count(*) over ())::int as full_count from m
-        order by s ${sql.raw(orderDir === 'asc' ? 'asc' : 'desc')}, id limit ${limit} offset ${offset}`.execute(db)
+        order by s ${sql.raw(orderDir === 'asc' ? 'asc' : 'desc')}, id limit ${limit} offset ${offset}`.execute(trx)
     ).rows;
-    const total = page[0]?.full_count ?? (offset > 0 ? await countUmkm(db, { ...f, alternatives }) : 0);
+    const total = page[0]?.full_count ?? (offset > 0 ? await countUmkm(trx, { ...f, alternatives }) : 0);
     return { page, total };
   };
   // Two stages: every word by its stem; when that finds (almost) nothing, with typo corrections.
-  let found = await search(f.alternatives ?? null);
-  if (found.total < TYPO_FALLBACK_BELOW && !f.alternatives) {
-    const alternatives = await typoAlternatives(db, q);
-    if (alternatives) found = await search(alternatives);
-  }
-  const { page, total } = found;
+  const { page, total } = await inSearchTransaction(db, async (trx) => {
+    const first = await search(trx, f.alternatives ?? null);
+    if (first.total >= TYPO_FALLBACK_BELOW || f.alternatives) return first;
+    const alternatives = await typoAlternatives(trx, q);
+    return alternatives ? search(trx, alternatives) : first;
+  });
   if (!page.length) return { rows: [], total };
   const pageRows = await umkmBase(db)
     .where(
@@ -580,30 +593,33 @@ export async function listKoperasiRows(
   offset: number,
 ): Promise<{ rows: KoperasiRow[]; total: number }> {
   const q = f.q?.trim();
-  const count = async (g: KoperasiFilter) =>
-    (await db.selectFrom('koperasi as k').select(sql<number>`count(*)::int`.as('n')).where(koperasiWhere(g)).executeTakeFirst())?.n ?? 0;
-  // Words: every word by its stem; when that finds (almost) nothing, with typo corrections.
-  let filter = f;
-  let total = await count(filter);
-  if (q && total < TYPO_FALLBACK_BELOW && !f.alternatives) {
-    const alternatives = await typoAlternatives(db, q);
-    if (alternatives) {
-      filter = { ...f, alternatives };
-      total = await count(filter);
+  const run = async (trx: Exec) => {
+    const count = async (g: KoperasiFilter) =>
+      (await trx.selectFrom('koperasi as k').select(sql<number>`count(*)::int`.as('n')).where(koperasiWhere(g)).executeTakeFirst())?.n ?? 0;
+    // Words: every word by its stem; when that finds (almost) nothing, with typo corrections.
+    let filter = f;
+    let total = await count(filter);
+    if (q && total < TYPO_FALLBACK_BELOW && !f.alternatives) {
+      const alternatives = await typoAlternatives(trx, q);
+      if (alternatives) {
+        filter = { ...f, alternatives };
+        total = await count(filter);
+      }
     }
-  }
-  let query = koperasiBase(db).where(koperasiWhere(filter));
-  if (sort === 'relevance' && q) {
-    query = query.orderBy(relevance('k', q, filter.alternatives), 'desc');
-  } else if (sort === 'name') {
-    query = query.orderBy(sql`lower(k.name)`, dir);
-  } else if (sort === 'capital') {
-    query = query.orderBy('k.member_count', dir);
-  } else {
-    query = query.orderBy('k.created_at', dir);
-  }
-  const rows = await query.orderBy('k.id').limit(limit).offset(offset).execute();
-  return { rows, total };
+    let query = koperasiBase(trx).where(koperasiWhere(filter));
+    if (sort === 'relevance' && q) {
+      query = query.orderBy(relevance('k', q, filter.alternatives), 'desc');
+    } else if (sort === 'name') {
+      query = query.orderBy(sql`lower(k.name)`, dir);
+    } else if (sort === 'capital') {
+      query = query.orderBy('k.member_count', dir);
+    } else {
+      query = query.orderBy('k.created_at', dir);
+    }
+    const rows = await query.orderBy('k.id').limit(limit).offset(offset).execute();
+    return { rows, total };
+  };
+  return q ? inSearchTransaction(db, run) : run(db);
 }
 
 /** As umkmAlternatives, for koperasi. */
