@@ -77,6 +77,7 @@ describe('books web pages for the pengurus', () => {
     expect(overview.statusCode).toBe(200);
     expect(overview.body).toContain('KSP Sejahtera Bersama Malang');
     expect(overview.body).toContain('Saldo kas');
+    expect(overview.body).toContain('Simpanan berjangka aktif'); // next to pokok, wajib and sukarela
     expect(overview.body).toContain('href="/koperasi/buku"');
     for (const path of ['anggota', 'anggota/baru', 'jurnal', 'periode', 'laporan', 'laporan?akun=1-1100']) {
       const res = await ketua.get(`/koperasi/${ksp}/${path}`);

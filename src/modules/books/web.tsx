@@ -30,6 +30,7 @@ import { type FormErrors, formErrors, type PageContext } from '../../platform/we
 import { getKoperasi } from '../registry/service.js';
 import { periodOf, SAVINGS_ACCOUNT, SAVINGS_KINDS, type SavingsKind, SYSTEM_ACCOUNTS } from './domain.js';
 import { memberOpenDeposits } from './extra-deposits.js';
+import { TERM_DEPOSIT_ACCOUNT } from './extra-domain.js';
 import { MemberOpenDeposits } from './extra-member-deposits.js';
 import { buildReport, EXPORT_FORMATS, REPORT_KINDS, reportFile, toPdf, toXlsx } from './report-export.js';
 import { JournalInput, MemberInput, SavingsInput } from './schemas.js';
@@ -422,7 +423,7 @@ export async function booksWeb(app: FastifyInstance) {
               </span>
             </li>
           </ul>
-          {features.simpanan ? <Balances t={t} balances={balances} /> : ''}
+          {features.simpanan ? <Balances t={t} balances={balances} berjangka={-net(TERM_DEPOSIT_ACCOUNT)} /> : ''}
           <p class="field-hint">{e(t('books.w.produced', { time: formatDateTime(new Date(), locale) }))}</p>
         </Card>
         <FeaturesCard t={t} id={id} features={features} manage={manage} />
