@@ -352,8 +352,24 @@ export async function listUmkmRows(
     const where = umkmWhere(f);
     const [orderBy, orderDir] = orderFor();
     const total = await countUmkm(db, f, where);
-    const rows = await umkmBase(db).where(where).orderBy(orderBy, orderDir).orderBy('u.id').limit(limit).offset(offset).execute();
-    return { rows, total };
+    // The page's ids from the table alone (cheap to plan), then their rows with the joins (one
+    // statement text for any page, so PostgreSQL keeps its plan).
+    const ids = await db
+      .selectFrom('umkm as u')
+      .select('u.id')
+      .where(where)
+      .orderBy(orderBy, orderDir)
+      .orderBy('u.id')
+      .limit(limit)
+      .offset(offset)
+      .execute();
+    return {
+      rows: await umkmRowsByIds(
+        db,
+        ids.map((r) => r.id),
+      ),
+      total,
+    };
   }
   // Words: the rows matching the words and the filters are collected first (materialized, so the
   // planner cannot walk a sort index testing every row against the words; bitmap scans of the text
@@ -377,16 +393,21 @@ export async function listUmkmRows(
     const alternatives = await typoAlternatives(trx, q);
     return alternatives ? search(trx, alternatives) : first;
   });
-  if (!page.length) return { rows: [], total };
-  const pageRows = await umkmBase(db)
-    .where(
-      'u.id',
-      'in',
+  return {
+    rows: await umkmRowsByIds(
+      db,
       page.map((p) => p.id),
-    )
-    .execute();
-  const byId = new Map(pageRows.map((r) => [r.id, r]));
-  return { rows: page.map((p) => byId.get(p.id)).filter((r): r is UmkmRow => r !== undefined), total };
+    ),
+    total,
+  };
+}
+
+/** The rows of these UMKM with their joins, in the order of `ids`. */
+async function umkmRowsByIds(db: Exec, ids: string[]): Promise<UmkmRow[]> {
+  if (!ids.length) return [];
+  const rows = await umkmBase(db).where(sql<SqlBool>`u.id = any(${ids}::uuid[])`).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id)).filter((r): r is UmkmRow => r !== undefined);
 }
 
 /**
