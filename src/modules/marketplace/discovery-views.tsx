@@ -194,14 +194,21 @@ export function OrderReviewForms(p: {
   items: Awaited<ReturnType<typeof svc.reviewableItems>>;
   errors?: FormErrors;
   errorItem?: string;
+  /** What the buyer entered in the form of `errorItem` (shown again with the errors). */
+  values?: { rating?: string; comment?: string };
 }) {
   const { t } = p;
   if (p.status !== 'selesai' || p.items.length === 0) return '';
   const ratings = [5, 4, 3, 2, 1].map((n) => ({ value: String(n), label: `${n} — ${'★'.repeat(n)}` }));
+  const entered = (id: string) => (p.errorItem === id ? (p.values ?? {}) : {});
+  const rating = (id: string) => {
+    const r = entered(id).rating;
+    return r && ratings.some((x) => x.value === r) ? r : '5';
+  };
   return (
     <Card title={t('discovery.review.formTitle')}>
       {p.items.map((it) => (
-        <div class="review-item">
+        <div class="review-item" id={`field-review-${it.id}`}>
           <h3>
             <span safe>{it.product_name}</span>
             {it.variant_name ? <span safe>{` (${it.variant_name})`}</span> : ''}
@@ -217,12 +224,13 @@ export function OrderReviewForms(p: {
                 name={`rating-${it.id}`}
                 label={t('discovery.review.rating')}
                 options={ratings}
-                value="5"
+                value={rating(it.id)}
                 error={p.errorItem === it.id ? p.errors?.rating : undefined}
               />
               <TextArea
                 name={`comment-${it.id}`}
                 label={t('discovery.review.comment')}
+                value={entered(it.id).comment}
                 error={p.errorItem === it.id ? p.errors?.comment : undefined}
               />
               <Button variant="secondary">{escapeHtml(t('discovery.review.submit'))}</Button>
@@ -815,18 +823,35 @@ export function ReviewsStaffPage(p: {
   );
 }
 
+/** A review form sent back with problems: which item, the inline errors by field, what was entered. */
+export interface ReviewFormState {
+  itemId: string;
+  errors: FormErrors;
+  values: { rating?: string; comment?: string };
+}
+
 /** The review forms for the buyer's order page (one include in orders-web): '' unless the order is selesai. */
 export async function discoveryReviewForms(
   db: Db,
   page: PageContext,
   order: { id: string; status: string },
   action: string,
+  state?: ReviewFormState,
 ): Promise<string> {
   if (order.status !== 'selesai') return '';
   const items = await svc.reviewableItems(db, order.id);
   return (
     <div id="ulasan">
-      <OrderReviewForms t={page.t} csrfToken={page.csrfToken} action={action} status={order.status} items={items} />
+      <OrderReviewForms
+        t={page.t}
+        csrfToken={page.csrfToken}
+        action={action}
+        status={order.status}
+        items={items}
+        errors={state?.errors}
+        errorItem={state?.itemId}
+        values={state?.values}
+      />
     </div>
   );
 }

@@ -286,8 +286,15 @@ describe('reviews on the order page', () => {
     const bad = await buyer.post(`/pesanan/${o.token}`, `/pesanan/${o.token}/ulasan`, {
       orderItemId: o.itemId,
       [`rating-${o.itemId}`]: '9',
+      [`comment-${o.itemId}`]: 'Pedas <b>sekali</b>',
     });
-    expect(bad.statusCode).toBe(303);
+    // Shown inline on the order page, with what was typed (escaped), and nothing saved.
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('Nilai harus 1 sampai 5.');
+    expect(bad.body).toContain(`href="#field-rating-${o.itemId}"`);
+    expect(bad.body).toContain('field field-invalid');
+    expect(bad.body).toContain('>Pedas &lt;b>sekali&lt;/b></textarea>');
+    expect(bad.body).not.toContain('<b>sekali');
     expect(await t.db.db.selectFrom('market_reviews').select('id').where('order_id', '=', o.id).execute()).toHaveLength(0);
     const ok = await buyer.post(`/pesanan/${o.token}`, `/pesanan/${o.token}/ulasan`, {
       orderItemId: o.itemId,

@@ -44,7 +44,7 @@ function flashError(reply: FastifyReply, err: AppError) {
 /**
  * Marketplace discovery: its JSON API and pages — the public verification page of a QR label,
  * campaign pages, dinas' queue (Produk Asli Malang), campaign editor and review moderation, the
- * seller's labels and reviews, and the buyer's review form action (on the order page).
+ * seller's labels and reviews. The buyer's review form is part of the order page (orders-web).
  */
 export async function discoveryModule(app: FastifyInstance) {
   await discoveryApi(app);
@@ -373,55 +373,5 @@ export async function discoveryModule(app: FastifyInstance) {
       flashError(reply, e);
     }
     return reply.redirect('/toko-saya/ulasan', 303);
-  });
-
-  // --- Buyer: review from the private order page -----------------------------------------------
-
-  app.post('/pesanan-saya/:id/ulasan', { schema: { hide: true } }, async (req, reply) => {
-    if (needLogin(req, reply)) return reply;
-    const { id } = req.params as { id: string };
-    const f = formOf(req);
-    const itemId = f.orderItemId ?? '';
-    try {
-      await svc.submitReview(db(), req.ctx, id, {
-        orderItemId: svc.isUuid(itemId) ? itemId : undefined,
-        rating: fieldOf(f, 'rating', itemId),
-        comment: fieldOf(f, 'comment', itemId),
-      });
-      reply.flash({ kind: 'success', key: 'discovery.review.thanks' });
-    } catch (err) {
-      const e = userError(err);
-      if (!e) throw err;
-      flashError(reply, e);
-    }
-    return reply.redirect(`/pesanan-saya/${encodeURIComponent(id)}#ulasan`, 303);
-  });
-
-  app.post('/pesanan/:token/ulasan', { schema: { hide: true } }, async (req, reply) => {
-    const { token } = req.params as { token: string };
-    const v = await getOrderByToken(db(), token);
-    const f = formOf(req);
-    const itemId = f.orderItemId ?? '';
-    const back = `/pesanan/${encodeURIComponent(token)}`;
-    try {
-      await svc.submitReview(
-        db(),
-        req.ctx,
-        v.order.id,
-        {
-          orderItemId: svc.isUuid(itemId) ? itemId : undefined,
-          productId: undefined,
-          rating: fieldOf(f, 'rating', itemId),
-          comment: fieldOf(f, 'comment', itemId),
-        },
-        { token },
-      );
-      reply.flash({ kind: 'success', key: 'discovery.review.thanks' });
-    } catch (err) {
-      const e = userError(err);
-      if (!e) throw err;
-      flashError(reply, e);
-    }
-    return reply.redirect(`${back}#ulasan`, 303);
   });
 }

@@ -28,7 +28,8 @@ import { Layout } from '../../platform/web/layout.js';
 import { type FormErrors, formErrors, type PageContext } from '../../platform/web/page.js';
 import { listKelurahanGrouped } from '../regions/service.js';
 import { multipartFromBody, multipartPreValidation } from '../registry/multipart.js';
-import { discoveryReviewForms } from './discovery-views.js';
+import { submitReview } from './discovery-service.js';
+import { discoveryReviewForms, type ReviewFormState } from './discovery-views.js';
 import { ordersApi } from './orders-api.js';
 import { barHeight, dailySeries, LOW_STOCK_THRESHOLD, ORDER_STATUSES, type OrderStatus } from './orders-domain.js';
 import { registerOrderJobs } from './orders-jobs.js';
@@ -257,7 +258,14 @@ export async function ordersWeb(app: FastifyInstance, storage: FileStorage) {
 
   // --- Buyer's tracking page -------------------------------------------------------------------
 
-  async function renderTracking(req: FastifyRequest, reply: FastifyReply, token: string, status = 200, errors: FormErrors = {}) {
+  async function renderTracking(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    token: string,
+    status = 200,
+    errors: FormErrors = {},
+    review?: ReviewFormState,
+  ) {
     const v = await svc.getOrderByToken(db(), token);
     const details = await svc.orderDetails(db(), v.order);
     reply.header('cache-control', 'private, no-store');
@@ -274,7 +282,7 @@ export async function ordersWeb(app: FastifyInstance, storage: FileStorage) {
           actions={svc.actionsFor(v.order, 'buyer')}
           waLink={svc.buyerWaLink(v.order, details.store)}
           errors={errors}
-          reviews={await discoveryReviewForms(db(), req.page(reply), v.order, `/pesanan/${encodeURIComponent(token)}/ulasan`)}
+          reviews={await discoveryReviewForms(db(), req.page(reply), v.order, `/pesanan/${encodeURIComponent(token)}/ulasan`, review)}
         />,
       );
   }
@@ -282,6 +290,58 @@ export async function ordersWeb(app: FastifyInstance, storage: FileStorage) {
   app.get('/pesanan/:token', { schema: { hide: true } }, async (req, reply) =>
     renderTracking(req, reply, (req.params as { token: string }).token),
   );
+
+  // --- Buyer: a review of a completed order, from the order page -------------------------------
+  // Bad input (a rating out of range, an item not in the order, a second review) is shown inline
+  // on the order page (400/409) and saves nothing.
+
+  async function submitReviewForm(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    orderId: string,
+    opts: { token?: string },
+    back: string,
+    render: (status: number, errors: FormErrors, review: ReviewFormState) => Promise<unknown>,
+  ) {
+    const f = (req.body ?? {}) as Record<string, unknown>;
+    const text = (name: string) => (typeof f[name] === 'string' ? (f[name] as string) : '');
+    const itemId = text('orderItemId');
+    const values = { rating: text(`rating-${itemId}`) || text('rating'), comment: text(`comment-${itemId}`) || text('comment') };
+    try {
+      await submitReview(
+        db(),
+        req.ctx,
+        orderId,
+        { orderItemId: isUuid(itemId) ? itemId : undefined, rating: values.rating, comment: values.comment },
+        opts,
+      );
+    } catch (err) {
+      if (!(err instanceof AppError) || !['validation_failed', 'rule_violated', 'conflict'].includes(err.code)) throw err;
+      const inline = formErrors(req.ctx.t, err.fields);
+      const summary: FormErrors = err.fields.length
+        ? Object.fromEntries(Object.entries(inline).map(([field, message]) => [`${field}-${itemId}`, message]))
+        : { [`review-${itemId}`]: req.ctx.t(err.messageKey, err.params) };
+      return render(err.code === 'conflict' ? 409 : 400, summary, { itemId, errors: inline, values });
+    }
+    reply.flash({ kind: 'success', key: 'discovery.review.thanks' });
+    return reply.redirect(`${back}#ulasan`, 303);
+  }
+
+  app.post('/pesanan/:token/ulasan', { schema: { hide: true } }, async (req, reply) => {
+    const { token } = req.params as { token: string };
+    const v = await svc.getOrderByToken(db(), token);
+    return submitReviewForm(req, reply, v.order.id, { token }, `/pesanan/${encodeURIComponent(token)}`, (status, errors, review) =>
+      renderTracking(req, reply, token, status, errors, review),
+    );
+  });
+
+  app.post('/pesanan-saya/:id/ulasan', { schema: { hide: true } }, async (req, reply) => {
+    if (!req.ctx.user) return reply.redirect(`/masuk?next=${encodeURIComponent(req.url)}`);
+    const { id } = req.params as { id: string };
+    return submitReviewForm(req, reply, id, {}, `/pesanan-saya/${encodeURIComponent(id)}`, (status, errors, review) =>
+      renderMyOrder(req, reply, id, status, errors, review),
+    );
+  });
 
   for (const [suffix, to] of [
     ['batal', 'dibatalkan'],
@@ -369,7 +429,14 @@ export async function ordersWeb(app: FastifyInstance, storage: FileStorage) {
     );
   });
 
-  async function renderMyOrder(req: FastifyRequest, reply: FastifyReply, id: string, status = 200, errors: FormErrors = {}) {
+  async function renderMyOrder(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    status = 200,
+    errors: FormErrors = {},
+    review?: ReviewFormState,
+  ) {
     const v = await svc.getOrder(db(), req.ctx, id);
     if (v.role !== 'buyer') throw new AppError('not_found', 'error.notFound');
     const details = await svc.orderDetails(db(), v.order);
@@ -378,7 +445,7 @@ export async function ordersWeb(app: FastifyInstance, storage: FileStorage) {
     const actions = svc.actionsFor(v.order, 'buyer');
     const wa = svc.buyerWaLink(v.order, details.store);
     const base = `/pesanan-saya/${v.order.id}`;
-    const reviews = await discoveryReviewForms(db(), page, v.order, `${base}/ulasan`);
+    const reviews = await discoveryReviewForms(db(), page, v.order, `${base}/ulasan`, review);
     reply.header('cache-control', 'private, no-store');
     return reply
       .status(status)
