@@ -18,7 +18,6 @@ import {
   SellerOriginPage,
   VerifyPage,
 } from './discovery-views.js';
-import { getOrderByToken } from './orders-service.js';
 
 type FormValues = Record<string, string>;
 const formOf = (req: FastifyRequest): FormValues => {
