@@ -2,7 +2,8 @@ import { type Kysely, type RawBuilder, type SqlBool, sql, type Transaction } fro
 import type { Database } from '../../db/types.js';
 import { AppError } from '../../platform/errors.js';
 import type { Locale } from '../../platform/i18n/index.js';
-import { searchWords, WORD_SIMILARITY } from '../registry/repository.js';
+import { closestWords, searchWords, wordsTsquery } from '../../platform/search.js';
+import { WORD_SIMILARITY } from '../registry/repository.js';
 import './search-tables.js';
 
 /**
@@ -13,7 +14,7 @@ import './search-tables.js';
  * Text search runs in two stages: Indonesian full text (`websearch_to_tsquery('indonesian', q)`,
  * name weighted above description); when that finds fewer than TYPO_FALLBACK_BELOW products, each
  * word is looked up in the vocabulary of product names (migration 0021, trigram similarity ≥
- * TYPO_SIMILARITY, the TYPO_ALTERNATIVES closest) and the full text search runs again with the
+ * 0.3, the 3 closest: platform/search.ts) and the full text search runs again with the
  * word OR its close words, so "kripik tmpe" still finds "Keripik Tempe".
  */
 export type Exec = Kysely<Database> | Transaction<Database>;
@@ -25,13 +26,6 @@ export const MAX_PAGE = 200;
 export const TYPO_FALLBACK_BELOW = 5;
 /** Time the typo-tolerant suggestions may take (statement_timeout) before they are left out. */
 export const TYPO_TIMEOUT_MS = 300;
-/**
- * A vocabulary word counts as a correction of a search word from this trigram similarity on (the
- * index finds candidates with `%`, pg_trgm's default threshold 0.3: this may be raised, not lowered).
- */
-export const TYPO_SIMILARITY = 0.3;
-/** At most this many corrections per search word (the closest). */
-export const TYPO_ALTERNATIVES = 3;
 /** Relevance (ts_rank_cd) ordering for at most this many matches; beyond, matches are ordered by sales. */
 export const RANK_MAX = 5_000;
 /** Facet counts of result sets at least this large are cached (FACET_CACHE_MS) — counting them is the costly part. */
@@ -212,24 +206,8 @@ function filters(p: SearchParams, ref: RefData): RawBuilder<SqlBool>[] {
  * null when no word has a correction (the first stage's answer stands).
  */
 async function correctedQuery(exec: Exec, words: string[]): Promise<RawBuilder<unknown> | null> {
-  const r = await sql<{ w: string; alts: string[] }>`
-    select q.w, array(
-      select v.word from market_search_words v
-      where v.word % q.w and similarity(v.word, q.w) >= ${TYPO_SIMILARITY} and v.word <> q.w
-      order by similarity(v.word, q.w) desc, v.word limit ${TYPO_ALTERNATIVES}) as alts
-    from unnest(${words}::text[]) as q(w)`.execute(exec);
-  const alts = new Map(r.rows.map((x) => [x.w, x.alts]));
-  if (!words.some((w) => (alts.get(w) ?? []).length > 0)) return null;
-  return sql`(${sql.join(
-    words.map(
-      (w) =>
-        sql`(${sql.join(
-          [w, ...(alts.get(w) ?? [])].map((x) => sql`plainto_tsquery('indonesian', ${x})`),
-          sql` || `,
-        )})`,
-    ),
-    sql` && `,
-  )})`;
+  const alternatives = await closestWords(exec, 'market_search_words', words);
+  return alternatives ? wordsTsquery(words, alternatives) : null;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { type Kysely, type RawBuilder, type SqlBool, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.js';
+import { type Alternatives, closestWords, searchWords, wordsTsquery } from '../../platform/search.js';
 
 /** The registry's SQL (its own tables only, plus read-only joins to regions). */
 export type Exec = Kysely<Database> | Transaction<Database>;
@@ -10,59 +11,21 @@ export type Exec = Kysely<Database> | Transaction<Database>;
  */
 export const WORD_SIMILARITY = 0.55;
 
-/** The words of a search (at most 8; the rest are ignored). */
-export function searchWords(q: string): string[] {
-  return q
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 0)
-    .slice(0, 8);
-}
+export { type Alternatives, searchWords };
 
 /** A search's first stage (every word by its stem) finding fewer rows than this tries typo corrections. */
 export const TYPO_FALLBACK_BELOW = 5;
 /**
- * A vocabulary word is a correction of a search word from this trigram similarity on (the index
- * finds candidates with `%`, pg_trgm's default threshold 0.3: this may be raised, not lowered).
- */
-export const TYPO_SIMILARITY = 0.3;
-/** At most this many corrections per search word (the closest). */
-export const TYPO_ALTERNATIVES = 3;
-
-/** Corrections per search word (never the word itself), from the vocabulary (migration 0022). */
-export type Alternatives = Record<string, string[]>;
-
-/**
- * The closest words of the registry's vocabulary for each word of `q` (≤ TYPO_ALTERNATIVES, trigram
- * similarity ≥ TYPO_SIMILARITY): one small query on a table of words, not on the rows. Null when no
+ * The closest words of the registry's vocabulary (migration 0022) for each word of `q`; null when no
  * word has a correction.
  */
 export async function typoAlternatives(db: Exec, q: string): Promise<Alternatives | null> {
-  const words = searchWords(q);
-  if (!words.length) return null;
-  const r = await sql<{ w: string; alts: string[] }>`
-    select q.w, array(
-      select v.word from registry_search_words v
-      where v.word % q.w and similarity(v.word, q.w) >= ${TYPO_SIMILARITY} and v.word <> q.w
-      order by similarity(v.word, q.w) desc, v.word limit ${TYPO_ALTERNATIVES}) as alts
-    from unnest(${words}::text[]) as q(w)`.execute(db);
-  const out: Alternatives = {};
-  for (const row of r.rows) if (row.alts.length) out[row.w] = row.alts;
-  return Object.keys(out).length ? out : null;
+  return closestWords(db, 'registry_search_words', searchWords(q));
 }
 
 /** The text query of `q`: every word, by its stem — or by the stem of one of its corrections. */
 function wordsQuery(q: string, alternatives?: Alternatives | null): RawBuilder<unknown> {
-  return sql`(${sql.join(
-    searchWords(q).map(
-      (w) =>
-        sql`(${sql.join(
-          [w, ...(alternatives?.[w] ?? [])].map((x) => sql`plainto_tsquery('indonesian', ${x})`),
-          sql` || `,
-        )})`,
-    ),
-    sql` && `,
-  )})`;
+  return wordsTsquery(searchWords(q), alternatives);
 }
 
 /**
