@@ -864,46 +864,27 @@ export async function recordRepayment(
         data: { amount, penalty: paid.penalty, interest: paid.interest, principal: paid.principal, date },
       }),
     );
-    // The entry, its lines, the payment's rows and the audit record: one statement.
-    const entry = await postEntry(
-      trx,
-      ctx,
-      koperasiId,
-      {
-        date,
-        memo: memoT('lending.memo.repayment', { number: loan.number, name: loan.member_name, memberNumber: loan.member_number }),
-        sourceType: 'loan_repayment',
-        sourceId: id,
-        lines: paymentLines(loan, method, paid),
+    const entry = await postPayment(trx, ctx, loan, {
+      id,
+      entryId,
+      date,
+      memo: 'lending.memo.repayment',
+      lines: paymentLines(loan, method, paid),
+      writes,
+      audit: {
+        action: 'lending.loan.repayment',
+        before: { principalOutstanding: loan.principal_outstanding },
+        after: {
+          repaymentId: id,
+          date,
+          amount,
+          penalty: paid.penalty,
+          interest: paid.interest,
+          principal: paid.principal,
+          status: closed ? 'lunas' : 'aktif',
+        },
       },
-      {
-        id: entryId,
-        companions: ({ number }) => [
-          ...writes,
-          auditInsert(
-            trx,
-            ctx,
-            {
-              action: 'lending.loan.repayment',
-              entityType: 'loan',
-              entityId: loan.id,
-              organizationId: koperasiId,
-              before: { principalOutstanding: loan.principal_outstanding },
-              after: {
-                repaymentId: id,
-                date,
-                amount,
-                penalty: paid.penalty,
-                interest: paid.interest,
-                principal: paid.principal,
-                status: closed ? 'lunas' : 'aktif',
-              },
-            },
-            sql`jsonb_build_object('journalEntryNumber', ${number})`,
-          ),
-        ],
-      },
-    );
+    });
     return {
       id,
       loanId: loan.id,
@@ -919,6 +900,57 @@ export async function recordRepayment(
       principalOutstanding: loan.principal_outstanding - paid.principal,
     };
   });
+}
+
+/**
+ * A payment's journal entry with everything else it writes — the payment's rows (paymentWrites) and
+ * the audit record, which gets the entry's number — in one statement.
+ */
+function postPayment(
+  trx: Trx,
+  ctx: RequestContext,
+  loan: repo.LoanRow,
+  p: {
+    id: string;
+    entryId: string;
+    date: string;
+    memo: 'lending.memo.repayment' | 'lending.memo.payoff';
+    lines: PostLine[];
+    writes: ReturnType<typeof paymentWrites>['writes'];
+    audit: { action: string; before: Record<string, unknown>; after: Record<string, unknown> };
+  },
+) {
+  return postEntry(
+    trx,
+    ctx,
+    loan.koperasi_id,
+    {
+      date: p.date,
+      memo: memoT(p.memo, { number: loan.number, name: loan.member_name, memberNumber: loan.member_number }),
+      sourceType: 'loan_repayment',
+      sourceId: p.id,
+      lines: p.lines,
+    },
+    {
+      id: p.entryId,
+      companions: ({ number }) => [
+        ...p.writes,
+        auditInsert(
+          trx,
+          ctx,
+          {
+            action: p.audit.action,
+            entityType: 'loan',
+            entityId: loan.id,
+            organizationId: loan.koperasi_id,
+            before: p.audit.before,
+            after: p.audit.after,
+          },
+          sql`jsonb_build_object('journalEntryNumber', ${number})`,
+        ),
+      ],
+    },
+  );
 }
 
 /**
@@ -974,37 +1006,19 @@ export async function payOff(
       actor(ctx),
       () => ({ kind: 'pelunasan', data: { amount, waivedInterest: quote.waivedInterest, date } }),
     );
-    const entry = await postEntry(
-      trx,
-      ctx,
-      koperasiId,
-      {
-        date,
-        memo: memoT('lending.memo.payoff', { number: loan.number, name: loan.member_name, memberNumber: loan.member_number }),
-        sourceType: 'loan_repayment',
-        sourceId: id,
-        lines: paymentLines(loan, method, paid),
+    const entry = await postPayment(trx, ctx, loan, {
+      id,
+      entryId,
+      date,
+      memo: 'lending.memo.payoff',
+      lines: paymentLines(loan, method, paid),
+      writes,
+      audit: {
+        action: 'lending.loan.payoff',
+        before: { principalOutstanding: loan.principal_outstanding, status: 'aktif' },
+        after: { repaymentId: id, date, amount, waivedInterest: quote.waivedInterest, status: 'lunas' },
       },
-      {
-        id: entryId,
-        companions: ({ number }) => [
-          ...writes,
-          auditInsert(
-            trx,
-            ctx,
-            {
-              action: 'lending.loan.payoff',
-              entityType: 'loan',
-              entityId: loan.id,
-              organizationId: koperasiId,
-              before: { principalOutstanding: loan.principal_outstanding, status: 'aktif' },
-              after: { repaymentId: id, date, amount, waivedInterest: quote.waivedInterest, status: 'lunas' },
-            },
-            sql`jsonb_build_object('journalEntryNumber', ${number})`,
-          ),
-        ],
-      },
-    );
+    });
     return {
       id,
       loanId: loan.id,
