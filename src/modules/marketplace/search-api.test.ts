@@ -228,7 +228,20 @@ describe('GET /api/v1/products', () => {
       ['kuliner-sambal-bumbu', 1],
     ]);
     expect(names(await search('category=kuliner-camilan')).sort()).toEqual(['Keripik Apel Batu', 'Keripik Tempe Sanan']);
-    expect(names(await search('kecamatan=35.73.05')).sort()).toEqual(['Apel Manalagi 1 kg', 'Keripik Apel Batu']);
+    const kec = await search('kecamatan=35.73.05');
+    expect(names(kec).sort()).toEqual(['Apel Manalagi 1 kg', 'Keripik Apel Batu']);
+    expect(kec.total).toBe(2);
+    // A chosen kecamatan (or kind) does not hide the others: their counts are what choosing them shows.
+    const pairs = (xs: { id: string; count: number }[]) => xs.map((k) => [k.id, k.count]).sort();
+    expect(pairs(kec.facets.kecamatan)).toEqual([
+      ['35.73.01', 3],
+      ['35.73.05', 2],
+    ]);
+    expect(pairs(kec.facets.kind)).toEqual([['koperasi', 2]]); // other facets follow the filter
+    const both = await search('kecamatan=35.73.05&kind=umkm&q=keripik');
+    expect(both.total).toBe(0);
+    expect(pairs(both.facets.kecamatan)).toEqual([['35.73.01', 1]]); // keripik of umkm: in 35.73.01 only
+    expect(pairs(both.facets.kind)).toEqual([['koperasi', 1]]); // keripik in 35.73.05: the koperasi's
     expect(names(await search('kind=koperasi&category=kuliner'))).toEqual(['Keripik Apel Batu']);
     expect(names(await search('minPrice=20000&maxPrice=30000&sort=price_asc'))).toEqual([
       'Keripik Apel Batu',

@@ -411,10 +411,11 @@ export function normalize(p: SearchParams): SearchParams & { sort: Sort; page: n
 export async function searchProducts(db: Exec, input: SearchParams, locale: Locale): Promise<SearchResult> {
   const p = normalize(input);
   const ref = await refData(db);
-  const base = filters(p, ref);
   const words = p.q ? searchWords(p.q) : [];
-  const keyOf = (stage: string) =>
-    JSON.stringify([stage, p.q, p.category, p.kecamatan, p.halal, p.inStock, p.kind, p.minPrice, p.maxPrice, p.storeId]);
+  const keyOf = (stage: string, f: SearchParams = p) =>
+    JSON.stringify([stage, f.q, f.category, f.kecamatan, f.halal, f.inStock, f.kind, f.minPrice, f.maxPrice, f.storeId]);
+  const whereOf = (f: SearchParams, tsquery: RawBuilder<unknown> | null) =>
+    sql.join([...filters(f, ref), ...(tsquery ? [sql<SqlBool>`p.search_tsv @@ ${tsquery}`] : [])], sql` and `) as RawBuilder<SqlBool>;
 
   const offset = (p.page - 1) * p.pageSize;
   const page = (exec: Exec, where: RawBuilder<SqlBool>, rank: RawBuilder<unknown> | null, collect = false) =>
@@ -426,43 +427,64 @@ export async function searchProducts(db: Exec, input: SearchParams, locale: Loca
       order by ${orderBy(p.sort, rank)}`
       .execute(exec)
       .then((r) => r.rows.map(toCard));
-  const result = (stage: SearchResult['match'], facets: FacetCounts, items: ProductCard[]): SearchResult => ({
-    items,
-    total: facets.total,
-    approximate: facets.approximate,
-    page: p.page,
-    pageSize: p.pageSize,
-    sort: p.sort,
-    match: stage,
-    facets: buildFacets(facets.rows, ref, p, locale),
-  });
+  // Facets of a chosen kecamatan or store kind are counted without that choice (disjunctive), so
+  // the other kecamatan stay listed with what choosing them would show — one more count each.
+  const result = async (
+    stage: SearchResult['match'],
+    counts: FacetCounts,
+    items: ProductCard[],
+    tsquery: RawBuilder<unknown> | null,
+  ): Promise<SearchResult> => {
+    const facets = buildFacets(counts.rows, ref, p, locale);
+    await Promise.all(
+      (['kecamatan', 'kind'] as const)
+        .filter((dim) => p[dim] !== undefined)
+        .map(async (dim) => {
+          const without = { ...p, [dim]: undefined };
+          const rows = (await facetRows(db, whereOf(without, tsquery), keyOf(stage, without))).rows;
+          if (dim === 'kecamatan') facets.kecamatan = buildFacets(rows, ref, p, locale).kecamatan;
+          else facets.kind = buildFacets(rows, ref, p, locale).kind;
+        }),
+    );
+    return {
+      items,
+      total: counts.total,
+      approximate: counts.approximate,
+      page: p.page,
+      pageSize: p.pageSize,
+      sort: p.sort,
+      match: stage,
+      facets,
+    };
+  };
   // A text stage: counts first, they decide the plan. Few matches → collect and sort them (ranked
   // by ts_rank_cd for relevance); many (> RANK_MAX) → walk the sort index (relevance then means
   // best-selling), since ranking or sorting a hundred thousand matches would cost more than the
   // latency budget.
   const textStage = async (tsquery: RawBuilder<unknown>, key: string) => {
-    const where = sql.join([...base, sql<SqlBool>`p.search_tsv @@ ${tsquery}`], sql` and `) as RawBuilder<SqlBool>;
+    const where = whereOf(p, tsquery);
     const facets = await facetRows(db, where, key);
     const many = facets.total > RANK_MAX;
     const items = facets.total > offset ? await page(db, where, many ? null : tsquery, !many) : [];
-    return { facets, items };
+    return { facets, items, tsquery };
   };
 
   // No words: counts and the page at once, on two pooled connections.
   if (!words.length) {
-    const where = sql.join(base, sql` and `) as RawBuilder<SqlBool>;
+    const where = whereOf(p, null);
     const [facets, items] = await Promise.all([facetRows(db, where, keyOf('none')), page(db, where, null)]);
-    return result('none', facets, items);
+    return result('none', facets, items, null);
   }
   // Stage 1: full text.
   const first = await textStage(sql`websearch_to_tsquery('indonesian', ${p.q as string})`, keyOf('fulltext'));
-  if (first.facets.total >= TYPO_FALLBACK_BELOW) return result('fulltext', first.facets, first.items);
+  const firstResult = () => result('fulltext', first.facets, first.items, first.tsquery);
+  if (first.facets.total >= TYPO_FALLBACK_BELOW) return firstResult();
   // Stage 2 (typo tolerant): the words or their closest vocabulary words; kept only when it finds more.
   const corrected = await correctedQuery(db, words);
-  if (!corrected) return result('fulltext', first.facets, first.items);
+  if (!corrected) return firstResult();
   const second = await textStage(corrected, keyOf('typo'));
-  if (second.facets.total <= first.facets.total) return result('fulltext', first.facets, first.items);
-  return result('typo', second.facets, second.items);
+  if (second.facets.total <= first.facets.total) return firstResult();
+  return result('typo', second.facets, second.items, corrected);
 }
 
 /** As-you-type suggestions (≤ 8): name prefix by full text, then trigram similarity for typos. */
