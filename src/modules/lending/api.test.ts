@@ -279,6 +279,21 @@ describe('loan lifecycle', () => {
       loanStatus: 'aktif',
       principalOutstanding: 1_112_560,
     });
+    // The audit record is written in the entry's statement, with the number drawn there.
+    const audit = await t.db.db
+      .selectFrom('audit_log')
+      .select(['before', 'after'])
+      .where('action', '=', 'lending.loan.repayment')
+      .where('entity_id', '=', loanId)
+      .executeTakeFirstOrThrow();
+    expect(audit.before).toEqual({ principalOutstanding: '1200000' });
+    expect(audit.after).toMatchObject({
+      repaymentId: r.json().id,
+      penalty: '560',
+      principal: '87440',
+      status: 'aktif',
+      journalEntryNumber: r.json().journalEntryNumber,
+    });
     const got = (await api(ketua, 'GET', `/api/v1/koperasi/${kop}/loans/${loanId}?asOf=2025-02-15`)).json();
     expect(got.schedule[0]).toMatchObject({
       paidPenalty: 560,
