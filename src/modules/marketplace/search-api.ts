@@ -14,7 +14,10 @@ const Bool = Type.Boolean();
 
 export const SearchQuery = Type.Object({
   q: Type.Optional(
-    Type.String({ maxLength: 100, description: 'Words; Indonesian full text, typo tolerant (trigram) when it finds little' }),
+    Type.String({
+      maxLength: 100,
+      description: 'Words; Indonesian full text; when it finds fewer than 5, words are corrected from the vocabulary of product names',
+    }),
   ),
   category: Type.Optional(Type.String({ maxLength: 60, pattern: '^[a-z0-9-]+$', description: 'Category id; includes its sub-categories' })),
   kecamatan: Type.Optional(Type.String({ maxLength: 20, description: 'Kecamatan code, e.g. 35.73.01' })),

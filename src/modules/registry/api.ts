@@ -341,7 +341,7 @@ export async function registryApi(app: FastifyInstance, storage: FileStorage) {
         tags: ['registry'],
         summary: 'Find UMKM (owners: their own; dinas: all)',
         description:
-          '`q` searches business, brand, owner and product words, tolerant of typos. `kbli` is a section letter or a code prefix.',
+          '`q` searches business, brand, owner and product words by their stems; when that finds fewer than 5, tolerant of typos. `kbli` is a section letter or a code prefix.',
         querystring: ListQuery,
         response: { 200: page(UmkmJson), ...errors },
       },
