@@ -18,6 +18,7 @@ import * as m0019 from './0019_market_discovery.js';
 import * as m0020 from './0020_books_extras.js';
 import * as m0021 from './0021_market_search_words.js';
 import * as m0022 from './0022_registry_search_words.js';
+import * as m0023 from './0023_umkm_document_kinds.js';
 
 /** Ordered list of migrations. Add new files at the end; never edit or reorder landed ones. */
 const migrations: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '0020_books_extras': m0020,
   '0021_market_search_words': m0021,
   '0022_registry_search_words': m0022,
+  '0023_umkm_document_kinds': m0023,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -133,6 +133,34 @@ describe('umkm_counts (exact totals of filtered lists)', () => {
   });
 });
 
+describe('document kinds (migration 0023)', () => {
+  it('are kept on the UMKM by trigger on every insert, change and delete of its documents, and drive the legality filter', async () => {
+    const db = t.db.db;
+    const dinas = await contextFor(db, await makeUser(db, [{ role: 'dinas' }], 'Petugas Legalitas'));
+    const u = await createUmkm(db, dinas, umkmInput({ name: 'Usaha Legalitas Uji', ownerName: 'Rina Legal' }));
+    const kinds = async () =>
+      (await db.selectFrom('umkm').select('document_kinds').where('id', '=', u.id).executeTakeFirstOrThrow()).document_kinds;
+    const halal = async () => (await listUmkm(db, dinas, { q: 'legalitas', legality: 'halal' })).items.map((i) => i.id);
+    expect(await kinds()).toEqual([]);
+    expect(await halal()).toEqual([]);
+    const doc = await db
+      .insertInto('umkm_documents')
+      .values({ umkm_id: u.id, kind: 'spp_irt', number: 'P-IRT 1' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db.insertInto('umkm_documents').values({ umkm_id: u.id, kind: 'halal', number: 'ID001' }).execute();
+    await db.insertInto('umkm_documents').values({ umkm_id: u.id, kind: 'halal', number: 'ID002' }).execute();
+    expect(await kinds()).toEqual(['halal', 'spp_irt']);
+    expect(await halal()).toEqual([u.id]);
+    await db.updateTable('umkm_documents').set({ kind: 'merek' }).where('id', '=', doc.id).execute();
+    expect(await kinds()).toEqual(['halal', 'merek']);
+    await db.deleteFrom('umkm_documents').where('umkm_id', '=', u.id).where('kind', '=', 'halal').execute();
+    expect(await kinds()).toEqual(['merek']);
+    expect(await halal()).toEqual([]);
+    expect((await listUmkm(db, dinas, { q: 'legalitas', legality: 'spp_irt' })).total).toBe(0);
+  });
+});
+
 describe('word search', () => {
   it('splits words on anything but letters and digits', () => {
     expect(searchWords('  Keripik, tempe-SANAN 2 ')).toEqual(['keripik', 'tempe', 'sanan', '2']);

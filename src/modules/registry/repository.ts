@@ -187,7 +187,7 @@ export function umkmBase(db: Exec) {
       'k.title_id as kbli_title_id',
       'k.title_en as kbli_title_en',
       's.name as sentra_name',
-      sql<string[]>`array(select distinct d.kind from umkm_documents d where d.umkm_id = u.id order by d.kind)`.as('document_kinds'),
+      'u.document_kinds', // kept by trigger (migration 0023)
     ]);
 }
 
@@ -261,9 +261,9 @@ export function umkmWhere(f: UmkmFilter): RawBuilder<SqlBool> {
     else c.push(sql`u.kbli_code like ${`${f.kbli.replace(/[^0-9]/g, '')}%`}`);
   }
   if (f.legality === 'nib') {
-    c.push(sql`(u.nib is not null or exists (select 1 from umkm_documents d where d.umkm_id = u.id and d.kind = 'nib'))`);
+    c.push(sql`(u.nib is not null or u.document_kinds @> array['nib'])`);
   } else if (f.legality) {
-    c.push(sql`exists (select 1 from umkm_documents d where d.umkm_id = u.id and d.kind = ${f.legality})`);
+    c.push(sql`u.document_kinds @> array[${f.legality}]::text[]`);
   }
   if (f.afterId) c.push(sql`u.id > ${f.afterId}`);
   return sql<SqlBool>`(${sql.join(c, sql` and `)})`;

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { Timestamp } from '../../db/types.js';
 
 /** Row types of the registry tables (migration 0003_registry). */
@@ -70,6 +70,8 @@ export interface UmkmTable {
   search_text: Generated<string>;
   /** Generated column (to_tsvector('indonesian', search_text)); never written. */
   search_tsv: Generated<string>;
+  /** Kept by trigger from umkm_documents (migration 0023): the kinds of its documents, sorted; never written. */
+  document_kinds: ColumnType<string[], never, never>;
   created_by: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
