@@ -97,15 +97,21 @@ export async function generate() {
   );
   await c.query(`
     insert into umkm (id, name, owner_id, nib, phone, kelurahan_code, kecamatan_code, kbli_code, kbli_section, year_started, workers,
-                      capital, size_class, status, verified_at, whatsapp, show_whatsapp, description, search_text, created_at, updated_at)
+                      capital, size_class, status, verified_at, whatsapp, show_whatsapp, description, search_text, created_at, updated_at,
+                      document_kinds)
     select g.id, g.name, g.person_id, case when g.r < 33 then '9' || lpad(g.i::text, 12, '0') end, '0812' || lpad(g.i::text, 8, '0'),
            kel.code, kel.parent_code, kb.code, kb.section, 1990 + g.r % 35, 1 + g.r % 12, g.capital,
            case when g.capital <= 1000000000 then 'mikro' when g.capital <= 5000000000 then 'kecil' else 'menengah' end,
            g.status, case when g.status = 'verified' then now() end,
            case when g.r < 60 then '0813' || lpad(g.i::text, 8, '0') end, g.r < 45,
            'Usaha ' || lower(g.name) || ' di ' || kel.code, g.name || ' ' || g.owner,
-           now() - (g.i || ' minutes')::interval, now()
+           now() - (g.i || ' minutes')::interval, now(),
+           array_remove(array[case when g.r % 7 = 0 then 'halal' end, case when g.r < 33 then 'nib' end, case when g.r % 5 = 0 then 'spp_irt' end], null)
     from g join kel on kel.i = g.kel_i join kb on kb.i = g.kb_i`);
+  // A bulk load, as a restore does it: the UMKM rows carry their document kinds (below: the same
+  // documents), and the trigger that keeps them (migration 0023) is off while the documents go in —
+  // else every row is rewritten once per document and the table doubles. Checked after the load.
+  await c.query('alter table umkm_documents disable trigger umkm_documents_kinds');
   await c.query(`insert into umkm_documents (umkm_id, kind, number) select id, 'nib', '9' || lpad(i::text, 12, '0') from g where r < 33`);
   await c.query(
     `insert into umkm_documents (umkm_id, kind, number) select id, 'halal', 'ID' || lpad(i::text, 14, '0') from g where r % 7 = 0`,
@@ -113,6 +119,12 @@ export async function generate() {
   await c.query(
     `insert into umkm_documents (umkm_id, kind, number) select id, 'spp_irt', 'P-IRT ' || lpad(i::text, 13, '0') from g where r % 5 = 0`,
   );
+  await c.query('alter table umkm_documents enable trigger umkm_documents_kinds');
+  const mismatched = (
+    await c.query(`select count(*)::int as n from umkm u
+      where document_kinds is distinct from array(select distinct d.kind from umkm_documents d where d.umkm_id = u.id order by d.kind)`)
+  ).rows[0].n as number;
+  if (mismatched !== 0) throw new Error(`${mismatched} UMKM whose document_kinds differ from their documents`);
   await c.query(`
     insert into size_class_events (organization_id, to_class, direction, occurred_on, basis, amount, evidence)
     select id, case when capital <= 1000000000 then 'mikro' when capital <= 5000000000 then 'kecil' else 'menengah' end,
