@@ -17,6 +17,13 @@ export function searchWords(q: string): string[] {
 }
 
 /**
+ * Word-similarity threshold (pg_trgm `<%`) where a word is matched inside a longer text (the
+ * marketplace's as-you-type suggestions): pg_trgm's default 0.6 misses "kramik" → "Keramik" (0.57),
+ * 0.5 lets "rotan" find every "Roti".
+ */
+export const WORD_SIMILARITY = 0.55;
+
+/**
  * A vocabulary word is a correction of a search word from this trigram similarity on (the index
  * finds candidates with `%`, pg_trgm's default threshold 0.3: this may be raised, not lowered).
  */

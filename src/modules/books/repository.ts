@@ -306,17 +306,6 @@ export async function balancesOf(db: Exec, memberId: string) {
 }
 
 /** Locks one balance row (SELECT … FOR UPDATE) and returns the balance. */
-export async function lockBalance(db: Exec, memberId: string, kind: SavingsKind): Promise<bigint> {
-  const r = await db
-    .selectFrom('books_savings_balances')
-    .select('balance')
-    .where('member_id', '=', memberId)
-    .where('kind', '=', kind)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
-  return r.balance;
-}
-
 /** Locks all of a member's balance rows in kind order (the one lock order used everywhere). */
 export async function lockMemberBalances(db: Exec, memberId: string) {
   const rows = await db

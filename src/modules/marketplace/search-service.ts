@@ -2,8 +2,7 @@ import { type Kysely, type RawBuilder, type SqlBool, sql, type Transaction } fro
 import type { Database } from '../../db/types.js';
 import { AppError } from '../../platform/errors.js';
 import type { Locale } from '../../platform/i18n/index.js';
-import { closestWords, searchWords, wordsTsquery } from '../../platform/search.js';
-import { WORD_SIMILARITY } from '../registry/repository.js';
+import { closestWords, searchWords, WORD_SIMILARITY, wordsTsquery } from '../../platform/search.js';
 import './search-tables.js';
 
 /**

@@ -5,12 +5,6 @@ import { type Alternatives, closestWords, searchWords, wordsTsquery } from '../.
 /** The registry's SQL (its own tables only, plus read-only joins to regions). */
 export type Exec = Kysely<Database> | Transaction<Database>;
 
-/**
- * Word-similarity threshold for typo-tolerant search, per word: pg_trgm's default 0.6 misses
- * "kramik" → "Keramik" (0.57), 0.5 lets "rotan" find every "Roti".
- */
-export const WORD_SIMILARITY = 0.55;
-
 export { type Alternatives, searchWords };
 
 /** A search's first stage (every word by its stem) finding fewer rows than this tries typo corrections. */
