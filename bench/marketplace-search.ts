@@ -11,7 +11,8 @@
  * document; 10 % koperasi; 3 % of stores closed, 5 % of products draft), names drawn from a
  * vocabulary of Malang products so words repeat as in real catalogues; one variant each.
  * `--reuse` keeps an already filled database (skips create + fill); `--keep` does not drop it;
- * `--only search|suggest|product` runs one scenario (for profiling with BENCH_NODE_ARGS).
+ * `--only search|suggest|product` runs one scenario (for profiling with BENCH_NODE_ARGS); `--trace N`
+ * runs N search URLs one at a time and prints the mean and the slowest.
  *
  * Scenarios, each `--duration` seconds with `--connections` clients:
  *   search  — GET /api/v1/products with a random mix: words (some with typos), filters (category,
@@ -136,7 +137,10 @@ async function fill(products: number) {
     await c.query(
       `create temp table st as select row_number() over (order by slug) - 1 as i, id from market_stores where slug like 'toko-bench-%'`,
     );
-    // Products: 20 per store; name = kind + flavour + style (pseudo-random but deterministic).
+    // Products: 20 per store; name = kind + flavour + style (pseudo-random but deterministic). Price
+    // and stock have hashes of their own: tied to the name's hash, every product with one flavour
+    // had one of ten prices (sorting "tempe" by price walked 88,000 rows) and every "Premium" was
+    // out of stock.
     await c.query(
       `insert into market_products (store_id, category_id, name, slug, description, status, min_price, in_stock, sold_count, created_at, weight_grams)
        select st.id,
@@ -145,12 +149,13 @@ async function fill(products: number) {
               'produk-' || g,
               ($1::text[])[1 + (h1 % $6)] || ' ' || ($3::text[])[1 + (h2 % $7)] || ' buatan UMKM Kota Malang, dibuat setiap hari dari bahan pilihan. Cocok untuk oleh-oleh dan hadiah.',
               case when g % 20 = 0 then 'draft' else 'active' end,
-              1000 * (5 + h2 % 200),
-              (h3 % 10) <> 0,
+              1000 * (5 + h4 % 200),
+              (h5 % 10) <> 0,
               (h1 / 7) % 500,
               now() - make_interval(mins => g % 500000),
               100 + h3 % 900
-       from (select g, abs(hashtext('a' || g)) as h1, abs(hashtext('b' || g)) as h2, abs(hashtext('c' || g)) as h3
+       from (select g, abs(hashtext('a' || g)) as h1, abs(hashtext('b' || g)) as h2, abs(hashtext('c' || g)) as h3,
+                    abs(hashtext('d' || g)) as h4, abs(hashtext('e' || g)) as h5
              from generate_series(0, $5 - 1) g) x
        join st on st.i = x.g % ${stores}`,
       [
@@ -259,6 +264,23 @@ async function main() {
     if (!pages.length) throw new Error('no product pages sampled');
     const count = await withClient(async (c) => (await c.query('select count(*)::int as n from market_products')).rows[0].n as number);
 
+    const traceAt = process.argv.indexOf('--trace');
+    if (traceAt >= 0) {
+      // Sequential: N search URLs one at a time, the mean and the slowest (to see where the tail is).
+      const n = Number(process.argv[traceAt + 1] ?? 300);
+      const seen: { ms: number; url: string }[] = [];
+      for (let i = 0; i < n; i++) {
+        const url = searchUrl(kec);
+        const t0 = performance.now();
+        await (await fetch(server.base + url)).arrayBuffer();
+        seen.push({ ms: performance.now() - t0, url });
+      }
+      seen.sort((a, b) => b.ms - a.ms);
+      const mean = seen.reduce((s, x) => s + x.ms, 0) / n;
+      process.stdout.write(`mean ${round(mean)} ms, p50 ${round(seen[Math.floor(n / 2)]?.ms ?? 0)} ms\n`);
+      for (const x of seen.slice(0, 25)) process.stdout.write(`${round(x.ms).toString().padStart(7)} ms  ${decodeURIComponent(x.url)}\n`);
+      return;
+    }
     log('warm-up 3 s…');
     await load(server.base, connections, 3, () => searchUrl(kec));
     log(`search: ${connections} clients for ${duration} s…`);

@@ -141,7 +141,7 @@ async function postgresTemplate(url: string, config: Config, seeded: boolean): P
       buildUrl.pathname = `/${building}`;
       const pre = new pg.Client({ connectionString: buildUrl.toString() });
       await pre.connect();
-      await pre.query('create extension if not exists pg_trgm');
+      await pre.query('create extension if not exists pg_trgm; create extension if not exists btree_gin');
       await pre.end();
       const dataDir = mkdtempSync(path.join(SNAPSHOT_ROOT, 'build-'));
       const db = await openDatabase({ databaseUrl: buildUrl.toString(), poolSize: 5 });
@@ -207,7 +207,7 @@ export async function createTestApp(opts: { seedDemo?: boolean; env?: Record<str
     if (!fromSnapshot) {
       const pre = new pg.Client({ connectionString: dbUrl.toString() });
       await pre.connect();
-      await pre.query('create extension if not exists pg_trgm');
+      await pre.query('create extension if not exists pg_trgm; create extension if not exists btree_gin');
       await pre.end();
     }
     db = await openDatabase({ databaseUrl: dbUrl.toString(), poolSize: 5 });

@@ -41,7 +41,7 @@ export async function createLoggedApp(env: Record<string, string> = {}): Promise
     const schema = `t_${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
-    await admin.query('create extension if not exists pg_trgm');
+    await admin.query('create extension if not exists pg_trgm; create extension if not exists btree_gin');
     await admin.query(`create schema ${schema}`);
     await admin.end();
     db = await openDatabase({ databaseUrl: url, schema, poolSize: 5 });

@@ -19,6 +19,7 @@ import * as m0020 from './0020_books_extras.js';
 import * as m0021 from './0021_market_search_words.js';
 import * as m0022 from './0022_registry_search_words.js';
 import * as m0023 from './0023_umkm_document_kinds.js';
+import * as m0024 from './0024_market_filter_index.js';
 
 /** Ordered list of migrations. Add new files at the end; never edit or reorder landed ones. */
 const migrations: Record<string, Migration> = {
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '0021_market_search_words': m0021,
   '0022_registry_search_words': m0022,
   '0023_umkm_document_kinds': m0023,
+  '0024_market_filter_index': m0024,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -183,7 +183,14 @@ export async function categoryTree(db: Exec, locale: Locale) {
 const LIVE = sql<SqlBool>`p.status = 'active' and p.store_open`;
 const HALAL = sql<SqlBool>`p.halal_until >= (now() at time zone 'Asia/Jakarta')::date`;
 
-function filters(p: SearchParams, ref: RefData): RawBuilder<SqlBool>[] {
+/**
+ * The conditions of a search. `forCount`: for statements that collect all matches (counts), the
+ * price range is written so that no index serves it — a range like 20,000–100,000 holds 40 % of
+ * the products, and PostgreSQL would otherwise AND a bitmap of 400,000 rows with the word's few
+ * thousand; pages that walk the price index (many matches) keep it indexable.
+ */
+function filters(p: SearchParams, ref: RefData, forCount = false): RawBuilder<SqlBool>[] {
+  const price = sql.raw(forCount ? '(p.min_price + 0)' : 'p.min_price');
   const out: RawBuilder<SqlBool>[] = [LIVE];
   if (p.category) {
     const ids = descendants(ref, p.category);
@@ -193,8 +200,8 @@ function filters(p: SearchParams, ref: RefData): RawBuilder<SqlBool>[] {
   if (p.halal) out.push(HALAL);
   if (p.inStock) out.push(sql<SqlBool>`p.in_stock`);
   if (p.kind) out.push(sql<SqlBool>`p.store_kind = ${p.kind}`);
-  if (p.minPrice !== undefined) out.push(sql<SqlBool>`p.min_price >= ${p.minPrice}`);
-  if (p.maxPrice !== undefined) out.push(sql<SqlBool>`p.min_price <= ${p.maxPrice}`);
+  if (p.minPrice !== undefined) out.push(sql<SqlBool>`${price} >= ${p.minPrice}`);
+  if (p.maxPrice !== undefined) out.push(sql<SqlBool>`${price} <= ${p.maxPrice}`);
   if (p.storeId) out.push(sql<SqlBool>`p.store_id = ${p.storeId}`);
   return out;
 }
@@ -283,18 +290,47 @@ async function productRows(exec: Exec): Promise<number> {
 const FACET_SELECT = sql`p.category_id, p.kecamatan_code, p.store_kind, coalesce(p.halal_until >= (now() at time zone 'Asia/Jakarta')::date, false) as halal, p.in_stock,
   count(*)::int as n`;
 
+/** The page a search wants from its matches (ids only; cards are read by id afterwards). */
+interface PageSpec {
+  sort: Sort;
+  /** The text query for relevance ranking (null: no words). */
+  rank: RawBuilder<unknown> | null;
+  limit: number;
+  offset: number;
+}
+
+/** ORDER BY over the matches collected in `m` (see facetRows): the same order as `orderBy`. */
+function collectedOrder(spec: PageSpec) {
+  switch (spec.sort) {
+    case 'newest':
+      return sql`m.created_at desc, m.id`;
+    case 'price_asc':
+      return sql`m.min_price, m.id`;
+    case 'price_desc':
+      return sql`m.min_price desc, m.id desc`;
+    case 'bestselling':
+      return sql`m.sold_count desc, m.id`;
+    default:
+      // Relevance: ranked while there are at most RANK_MAX matches, else by sales (as `page`).
+      if (!spec.rank) return sql`m.sold_count desc, m.id`;
+      return sql`(case when (select count(*) from m) > ${sql.lit(RANK_MAX)} then 0 else m.r end) desc, m.sold_count desc, m.id`;
+  }
+}
+
 /**
  * Counts of the whole result set by category × kecamatan × kind × halal × stock (a few hundred rows
  * at most), folded into facets in JS. On a table larger than 2 × SAMPLE_ROWS a repeatable block
  * sample of about SAMPLE_ROWS rows is counted first (a few ms); when it projects more than
  * 2 × EXACT_COUNT_MAX matches, its scaled counts are the answer (`approximate`) — an exact count of
  * hundreds of thousands of scattered rows costs more than the whole latency budget. Otherwise the
- * count is exact. Large counts are cached for FACET_CACHE_MS.
+ * count is exact, and with a `page` the same statement also picks that page's ids from the matches
+ * it has collected (one visit of each matching row instead of two). Large counts are cached for
+ * FACET_CACHE_MS.
  */
-async function facetRows(exec: Exec, where: RawBuilder<SqlBool>, key: string): Promise<FacetCounts> {
+async function facetRows(exec: Exec, where: RawBuilder<SqlBool>, key: string, page?: PageSpec): Promise<FacetCounts & { ids?: string[] }> {
   const hit = facetCache.get(key);
   if (hit && Date.now() - hit.at < FACET_CACHE_MS) return hit;
-  let out: FacetCounts | null = null;
+  let out: (FacetCounts & { ids?: string[] }) | null = null;
   const table = await productRows(exec);
   if (table > 2 * SAMPLE_ROWS) {
     const pct = Math.min(100, Math.max(0.01, (100 * SAMPLE_ROWS) / table));
@@ -307,13 +343,37 @@ async function facetRows(exec: Exec, where: RawBuilder<SqlBool>, key: string): P
     const total = rows.reduce((sum, x) => sum + x.n, 0);
     if (total > 2 * EXACT_COUNT_MAX) out = { at: Date.now(), total, approximate: true, rows };
   }
+  if (!out && page) {
+    // Matches collected once: facet rows (t 'f') and one row (t 'p') with the page's ids in order.
+    const r = await sql<FacetRow & { t: 'f' | 'p'; ids: string[] | null }>`
+      with m as materialized (
+        select p.id, p.category_id, p.kecamatan_code, p.store_kind,
+          coalesce(p.halal_until >= (now() at time zone 'Asia/Jakarta')::date, false) as halal, p.in_stock,
+          p.min_price, p.sold_count, p.created_at,
+          ${page.rank && page.sort === 'relevance' ? sql`ts_rank_cd(p.search_tsv, ${page.rank})` : sql`0::real`} as r
+        from market_products p where ${where})
+      select 'f' as t, null::text[] as ids, m.category_id, m.kecamatan_code, m.store_kind, m.halal, m.in_stock, count(*)::int as n
+        from m group by 3, 4, 5, 6, 7
+      union all
+      select 'p', array(select m.id::text from m order by ${collectedOrder(page)} limit ${page.limit} offset ${page.offset}),
+        null, null, null, null, null, 0`.execute(exec);
+    const rows = r.rows.filter((x) => x.t === 'f');
+    out = {
+      at: Date.now(),
+      total: rows.reduce((sum, x) => sum + x.n, 0),
+      approximate: false,
+      rows,
+      ids: r.rows.find((x) => x.t === 'p')?.ids ?? [],
+    };
+  }
   if (!out) {
     const r = await sql<FacetRow>`select ${FACET_SELECT} from market_products p where ${where} group by 1, 2, 3, 4, 5`.execute(exec);
     out = { at: Date.now(), total: r.rows.reduce((sum, x) => sum + x.n, 0), approximate: false, rows: r.rows };
   }
   if (out.total >= FACET_CACHE_MIN) {
     if (facetCache.size > 2000) facetCache.clear();
-    facetCache.set(key, out);
+    const { ids: _ids, ...counts } = out;
+    facetCache.set(key, counts);
   }
   return out;
 }
@@ -395,6 +455,19 @@ const CARD_COLUMNS = sql`p.id, p.name, p.slug, p.min_price, p.in_stock, coalesce
   p.sold_count, p.category_id, p.created_at, p.store_id, s.name as store_name, s.slug as store_slug, s.organization_kind as store_kind,
   (select ph.id from market_product_photos ph where ph.product_id = p.id order by ph.position, ph.created_at limit 1) as photo_id`;
 
+/** The cards of these products, in this order (a page picked by id). */
+async function cardsById(exec: Exec, ids: string[]): Promise<ProductCard[]> {
+  if (!ids.length) return [];
+  const r = await sql<CardRow>`
+    select ${CARD_COLUMNS} from market_products p join market_stores s on s.id = p.store_id
+    where p.id = any(${ids}::uuid[])`.execute(exec);
+  const byId = new Map(r.rows.map((x) => [x.id, x]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row ? [toCard(row)] : [];
+  });
+}
+
 /** Normalises user input (the API validates types; this clamps and trims). */
 export function normalize(p: SearchParams): SearchParams & { sort: Sort; page: number; pageSize: number } {
   const q = (p.q ?? '').trim().slice(0, 100);
@@ -413,8 +486,11 @@ export async function searchProducts(db: Exec, input: SearchParams, locale: Loca
   const words = p.q ? searchWords(p.q) : [];
   const keyOf = (stage: string, f: SearchParams = p) =>
     JSON.stringify([stage, f.q, f.category, f.kecamatan, f.halal, f.inStock, f.kind, f.minPrice, f.maxPrice, f.storeId]);
-  const whereOf = (f: SearchParams, tsquery: RawBuilder<unknown> | null) =>
-    sql.join([...filters(f, ref), ...(tsquery ? [sql<SqlBool>`p.search_tsv @@ ${tsquery}`] : [])], sql` and `) as RawBuilder<SqlBool>;
+  const whereOf = (f: SearchParams, tsquery: RawBuilder<unknown> | null, forCount = true) =>
+    sql.join(
+      [...filters(f, ref, forCount), ...(tsquery ? [sql<SqlBool>`p.search_tsv @@ ${tsquery}`] : [])],
+      sql` and `,
+    ) as RawBuilder<SqlBool>;
 
   const offset = (p.page - 1) * p.pageSize;
   const page = (exec: Exec, where: RawBuilder<SqlBool>, rank: RawBuilder<unknown> | null, collect = false) =>
@@ -456,32 +532,36 @@ export async function searchProducts(db: Exec, input: SearchParams, locale: Loca
       facets,
     };
   };
-  // A text stage: counts first, they decide the plan. Few matches → collect and sort them (ranked
-  // by ts_rank_cd for relevance); many (> RANK_MAX) → walk the sort index (relevance then means
+  // Counts first, they decide the plan. Counted exactly (at most ~2 × EXACT_COUNT_MAX matches), the
+  // same statement has picked the page's ids from the matches (ranked by ts_rank_cd for relevance
+  // while ≤ RANK_MAX), and the cards are read by id. Estimated from a sample or cached: few matches
+  // (≤ RANK_MAX) → collect and sort them; many → walk the sort index (relevance then means
   // best-selling), since ranking or sorting a hundred thousand matches would cost more than the
   // latency budget.
-  const textStage = async (tsquery: RawBuilder<unknown>, key: string) => {
-    const where = whereOf(p, tsquery);
-    const facets = await facetRows(db, where, key);
-    const many = facets.total > RANK_MAX;
-    const items = facets.total > offset ? await page(db, where, many ? null : tsquery, !many) : [];
+  const stage = async (tsquery: RawBuilder<unknown> | null, key: string) => {
+    const facets = await facetRows(db, whereOf(p, tsquery), key, { sort: p.sort, rank: tsquery, limit: p.pageSize, offset });
+    let items: ProductCard[] = [];
+    if (facets.ids) items = await cardsById(db, facets.ids);
+    else if (facets.total > offset) {
+      const many = facets.total > RANK_MAX;
+      items = await page(db, whereOf(p, tsquery, !many), many ? null : tsquery, !many);
+    }
     return { facets, items, tsquery };
   };
 
-  // No words: counts and the page at once, on two pooled connections.
+  // No words: filters (or nothing) only.
   if (!words.length) {
-    const where = whereOf(p, null);
-    const [facets, items] = await Promise.all([facetRows(db, where, keyOf('none')), page(db, where, null)]);
-    return result('none', facets, items, null);
+    const only = await stage(null, keyOf('none'));
+    return result('none', only.facets, only.items, null);
   }
   // Stage 1: full text.
-  const first = await textStage(sql`websearch_to_tsquery('indonesian', ${p.q as string})`, keyOf('fulltext'));
+  const first = await stage(sql`websearch_to_tsquery('indonesian', ${p.q as string})`, keyOf('fulltext'));
   const firstResult = () => result('fulltext', first.facets, first.items, first.tsquery);
   if (first.facets.total >= TYPO_FALLBACK_BELOW) return firstResult();
   // Stage 2 (typo tolerant): the words or their closest vocabulary words; kept only when it finds more.
   const corrected = await correctedQuery(db, words);
   if (!corrected) return firstResult();
-  const second = await textStage(corrected, keyOf('typo'));
+  const second = await stage(corrected, keyOf('typo'));
   if (second.facets.total <= first.facets.total) return firstResult();
   return result('typo', second.facets, second.items, corrected);
 }
