@@ -33,6 +33,7 @@ const filterArb = fc.record(
     kelurahanIndex: fc.nat(56),
     sizeClass: fc.constantFrom(...CLASS),
     kbli: fc.constantFrom(...SECTION),
+    legality: fc.constantFrom('nib' as const, 'halal' as const, 'spp_irt' as const),
     publicOnly: fc.boolean(),
   },
   { requiredKeys: [] },
@@ -49,7 +50,12 @@ const changeArb = fc.oneof(
   fc.record({ op: fc.constant('section' as const), pick: fc.nat(), to: fc.constantFrom(...SECTION, null) }),
   fc.record({ op: fc.constant('move' as const), pick: fc.nat(), to: fc.nat(56) }),
   fc.record({ op: fc.constant('many' as const), pick: fc.nat(), to: fc.constantFrom(...STATUS) }),
+  // Legality (migration 0025): the NIB on the row, documents added and removed.
+  fc.record({ op: fc.constant('nib' as const), pick: fc.nat(), to: fc.boolean() }),
+  fc.record({ op: fc.constant('addDocument' as const), pick: fc.nat(), to: fc.constantFrom('nib', 'halal', 'spp_irt', 'merek') }),
+  fc.record({ op: fc.constant('dropDocuments' as const), pick: fc.nat(), to: fc.constantFrom('nib', 'halal', 'spp_irt') }),
 );
+let nibSeq = 0;
 
 describe('umkm_counts (exact totals of filtered lists)', () => {
   it('starts equal to counting the rows, for any filter', async () => {
@@ -62,7 +68,7 @@ describe('umkm_counts (exact totals of filtered lists)', () => {
     );
   });
 
-  it('stays exact through any sequence of status, class, sector and kelurahan changes', async () => {
+  it('stays exact through any sequence of status, class, sector, kelurahan and legality changes', async () => {
     const ids = (await t.db.db.selectFrom('umkm').select('id').orderBy('id').execute()).map((r) => r.id);
     await fc.assert(
       fc.asyncProperty(fc.array(changeArb, { minLength: 1, maxLength: 6 }), filterArb, async (changes, r) => {
@@ -76,6 +82,17 @@ describe('umkm_counts (exact totals of filtered lists)', () => {
             const k = kelurahan[c.to % kelurahan.length] as { code: string; parent_code: string };
             await q.set({ kelurahan_code: k.code, kecamatan_code: k.parent_code }).where('id', '=', id).execute();
           }
+          if (c.op === 'nib') {
+            const nib = c.to ? `77${String(++nibSeq).padStart(11, '0')}` : null;
+            await q.set({ nib }).where('id', '=', id).execute();
+          }
+          if (c.op === 'addDocument')
+            await t.db.db
+              .insertInto('umkm_documents')
+              .values({ umkm_id: id, kind: c.to, number: `T-${c.to}-${c.pick}` })
+              .execute();
+          if (c.op === 'dropDocuments')
+            await t.db.db.deleteFrom('umkm_documents').where('umkm_id', '=', id).where('kind', '=', c.to).execute();
           // One statement changing many rows at once (as a bulk verification would).
           if (c.op === 'many')
             await q
@@ -88,6 +105,10 @@ describe('umkm_counts (exact totals of filtered lists)', () => {
         const totals = await sql<{ a: number; b: number }>`
           select (select count(*)::int from umkm) as a, (select coalesce(sum(n), 0)::int from umkm_counts) as b`.execute(t.db.db);
         expect(totals.rows[0]?.b).toBe(totals.rows[0]?.a);
+        const legal = await sql<{ a: number; b: number }>`
+          select (select count(*)::int from umkm where nib is not null or document_kinds && '{nib,halal,spp_irt}') as a,
+                 (select coalesce(sum(n), 0)::int from umkm_legal_counts) as b`.execute(t.db.db);
+        expect(legal.rows[0]?.b).toBe(legal.rows[0]?.a);
       }),
       { numRuns: 40 },
     );
@@ -120,7 +141,7 @@ describe('umkm_counts (exact totals of filtered lists)', () => {
     expect(await countUmkm(t.db.db, {})).toBe(await directCount({}));
   });
 
-  it("counts words, KBLI codes, legality and an owner's own list from the rows", async () => {
+  it("counts words, KBLI codes and an owner's own list from the rows, and legality from the counts, alike", async () => {
     for (const f of [
       { q: 'tempe' },
       { kbli: '10794' },

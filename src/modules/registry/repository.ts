@@ -264,23 +264,28 @@ export function umkmWhere(f: UmkmFilter): RawBuilder<SqlBool> {
 }
 
 /**
- * The exact number of UMKM matching `f`. Filters on status, kecamatan, kelurahan, size class and
- * KBLI section only are answered from `umkm_counts` (kept by triggers in the same transaction as
- * every change, so still exact); anything else (words, a 5-digit KBLI code, legality, an owner's
- * own list) counts the rows.
+ * The exact number of UMKM matching `f`. Filters on status, kecamatan, kelurahan, size class,
+ * KBLI section and legality only are answered from `umkm_counts` (kept by triggers in the same
+ * transaction as every change, so still exact; with legality from `umkm_legal_counts`, migration 0025); anything
+ * else (words, a 5-digit KBLI code, an owner's own list) counts the rows.
  */
+const LEGALITY_BIT = { nib: 1, halal: 2, spp_irt: 4 } as const;
+
 export async function countUmkm(db: Exec, f: UmkmFilter, where = umkmWhere(f)): Promise<number> {
-  const byCounts = !f.q?.trim() && !f.ids && !f.legality && !f.afterId && (!f.kbli || /^[A-U]$/.test(f.kbli));
+  const byCounts = !f.q?.trim() && !f.ids && !f.afterId && (!f.kbli || /^[A-U]$/.test(f.kbli));
   if (byCounts) {
-    let q = db.selectFrom('umkm_counts').select(sql<string>`coalesce(sum(n), 0)::text`.as('n'));
     const status = f.publicOnly ? (f.status && f.status !== 'verified' ? null : 'verified') : f.status;
     if (status === null) return 0;
-    if (status) q = q.where('status', '=', status);
-    if (f.kecamatan) q = q.where('kecamatan_code', '=', f.kecamatan);
-    if (f.kelurahan) q = q.where('kelurahan_code', '=', f.kelurahan);
-    if (f.sizeClass) q = q.where('size_class', '=', f.sizeClass);
-    if (f.kbli) q = q.where('kbli_section', '=', f.kbli);
-    return Number((await q.executeTakeFirst())?.n ?? 0);
+    const c: RawBuilder<SqlBool>[] = [sql<SqlBool>`true`];
+    if (status) c.push(sql<SqlBool>`status = ${status}`);
+    if (f.kecamatan) c.push(sql<SqlBool>`kecamatan_code = ${f.kecamatan}`);
+    if (f.kelurahan) c.push(sql<SqlBool>`kelurahan_code = ${f.kelurahan}`);
+    if (f.sizeClass) c.push(sql<SqlBool>`size_class = ${f.sizeClass}`);
+    if (f.kbli) c.push(sql<SqlBool>`kbli_section = ${f.kbli}`);
+    if (f.legality) c.push(sql<SqlBool>`legality & ${sql.lit(LEGALITY_BIT[f.legality])} <> 0`);
+    const table = sql.table(f.legality ? 'umkm_legal_counts' : 'umkm_counts');
+    const r = await sql<{ n: string }>`select coalesce(sum(n), 0)::text as n from ${table} where ${sql.join(c, sql` and `)}`.execute(db);
+    return Number(r.rows[0]?.n ?? 0);
   }
   const row = await db.selectFrom('umkm as u').select(sql<number>`count(*)::int`.as('n')).where(where).executeTakeFirst();
   return row?.n ?? 0;

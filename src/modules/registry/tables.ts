@@ -178,6 +178,11 @@ export interface UmkmCountsTable {
   n: bigint;
 }
 
+/** umkm_counts per legality: a bit mask, 1 NIB, 2 halal, 4 SPP-IRT; only UMKM with one (migration 0025). */
+export interface UmkmLegalCountsTable extends UmkmCountsTable {
+  legality: number;
+}
+
 export interface RegistryTables {
   kbli: KbliTable;
   sentra: SentraTable;
@@ -190,4 +195,5 @@ export interface RegistryTables {
   koperasi: KoperasiTable;
   koperasi_officers: KoperasiOfficersTable;
   umkm_counts: UmkmCountsTable;
+  umkm_legal_counts: UmkmLegalCountsTable;
 }
