@@ -337,4 +337,22 @@ describe('large result sets', () => {
     expect(small.approximate).toBe(false);
     await sql`delete from market_products where store_id = ${big.storeId}`.execute(db);
   }, 120_000);
+
+  it('suggests the best-selling matches of a common prefix, and rare ones beyond the best sellers', async () => {
+    const { SUGGEST_TOP } = await import('./search-service.js');
+    const db = t.db.db;
+    const laris = await makeStore('Toko Laris Sekali');
+    // More best sellers than suggestions look at first, all starting with "pro"; one rare product.
+    await sql`insert into market_products (store_id, name, slug, category_id, min_price, in_stock, sold_count)
+      select ${laris.storeId}, 'Produk Laris ' || g, 'laris-' || g, 'oleh-oleh', 5000, true, 100000 + g
+      from generate_series(1, ${SUGGEST_TOP + 100}) g`.execute(db);
+    await makeProduct(laris.storeId, 'Zebra Kerajinan Langka', { sold: 0 });
+    const common = (await t.app.inject({ method: 'GET', url: '/api/v1/products/suggest?q=pro' })).json();
+    expect(common.items.map((i: { name: string }) => i.name)).toEqual(
+      Array.from({ length: 8 }, (_, i) => `Produk Laris ${SUGGEST_TOP + 100 - i}`),
+    );
+    const rare = (await t.app.inject({ method: 'GET', url: '/api/v1/products/suggest?q=zeb' })).json();
+    expect(rare.items.map((i: { name: string }) => i.name)).toEqual(['Zebra Kerajinan Langka']);
+    await sql`delete from market_products where store_id = ${laris.storeId}`.execute(db);
+  }, 60_000);
 });
