@@ -137,10 +137,10 @@ async function fill(products: number) {
     await c.query(
       `create temp table st as select row_number() over (order by slug) - 1 as i, id from market_stores where slug like 'toko-bench-%'`,
     );
-    // Products: 20 per store; name = kind + flavour + style (pseudo-random but deterministic). Price
-    // and stock have hashes of their own: tied to the name's hash, every product with one flavour
-    // had one of ten prices (sorting "tempe" by price walked 88,000 rows) and every "Premium" was
-    // out of stock.
+    // Products: 20 per store; name = kind + flavour + style (pseudo-random but deterministic). Price,
+    // stock and sales have hashes of their own: tied to the name's hash, every product with one
+    // flavour had one of ten prices (sorting "tempe" by price walked 88,000 rows), every "Premium"
+    // was out of stock, and the 2,000 best sellers were of 7 kinds only.
     await c.query(
       `insert into market_products (store_id, category_id, name, slug, description, status, min_price, in_stock, sold_count, created_at, weight_grams)
        select st.id,
@@ -151,11 +151,11 @@ async function fill(products: number) {
               case when g % 20 = 0 then 'draft' else 'active' end,
               1000 * (5 + h4 % 200),
               (h5 % 10) <> 0,
-              (h1 / 7) % 500,
+              h6 % 500,
               now() - make_interval(mins => g % 500000),
               100 + h3 % 900
        from (select g, abs(hashtext('a' || g)) as h1, abs(hashtext('b' || g)) as h2, abs(hashtext('c' || g)) as h3,
-                    abs(hashtext('d' || g)) as h4, abs(hashtext('e' || g)) as h5
+                    abs(hashtext('d' || g)) as h4, abs(hashtext('e' || g)) as h5, abs(hashtext('f' || g)) as h6
              from generate_series(0, $5 - 1) g) x
        join st on st.i = x.g % ${stores}`,
       [

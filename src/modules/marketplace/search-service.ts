@@ -276,6 +276,7 @@ let tableSize = new WeakMap<object, { at: number; rows: number }>();
 /** Forgets the cached table size and facet counts (after bulk loads; tests). */
 export function resetSearchCaches() {
   tableSize = new WeakMap();
+  bestSellerCache = new WeakMap();
   facetCache.clear();
 }
 async function productRows(exec: Exec): Promise<number> {
@@ -568,6 +569,44 @@ export async function searchProducts(db: Exec, input: SearchParams, locale: Loca
   return result('typo', second.facets, second.items, corrected);
 }
 
+interface BestSeller {
+  id: string;
+  name: string;
+  slug: string;
+  store_name: string;
+  store_slug: string;
+  /** The name's words, lower case (as the 'simple' text configuration splits them). */
+  words: string[];
+}
+/** How long the best sellers' names are kept for suggestions (per database handle). */
+export const BEST_SELLERS_MS = 60_000;
+let bestSellerCache = new WeakMap<object, { at: number; rows: Promise<BestSeller[]> }>();
+
+/** The SUGGEST_TOP best-selling live products, best first (cached for BEST_SELLERS_MS). */
+function bestSellers(db: Exec): Promise<BestSeller[]> {
+  const hit = bestSellerCache.get(db);
+  if (hit && Date.now() - hit.at < BEST_SELLERS_MS) return hit.rows;
+  const rows = sql<Omit<BestSeller, 'words'>>`
+    select p.id, p.name, p.slug, s.name as store_name, s.slug as store_slug
+    from (select p.id, p.name, p.slug, p.store_id, p.sold_count from market_products p
+          where ${LIVE} order by p.sold_count desc, p.id limit ${SUGGEST_TOP}) p
+    join market_stores s on s.id = p.store_id
+    order by p.sold_count desc, p.id`
+    .execute(db)
+    .then((r) =>
+      r.rows.map((x) => ({
+        ...x,
+        words: x.name
+          .toLowerCase()
+          .split(/[^\p{L}\p{N}]+/u)
+          .filter(Boolean),
+      })),
+    );
+  bestSellerCache.set(db, { at: Date.now(), rows });
+  rows.catch(() => bestSellerCache.delete(db));
+  return rows;
+}
+
 /** As-you-type suggestions (≤ 8): name prefix by full text, then trigram similarity for typos. */
 export async function suggestProducts(db: Exec, qRaw: string, limit = 8) {
   const q = qRaw.trim().slice(0, 60);
@@ -585,17 +624,25 @@ export async function suggestProducts(db: Exec, qRaw: string, limit = 8) {
       out.push({ id: r.id, name: r.name, url: productUrl(r.store_slug, r.slug), storeName: r.store_name });
     }
   };
-  // Word prefixes of the name (unstemmed). First among the SUGGEST_TOP best-selling products (an
-  // index walk: a short prefix such as "ke" matches a fifth of a large catalogue, and collecting
-  // all of its matches took ~50 ms at 1,000,000 products); what a common prefix wants is there.
-  const top = await sql<Row>`
-    select p.id, p.name, p.slug, s.name as store_name, s.slug as store_slug
-    from (select p.id, p.name, p.slug, p.store_id, p.sold_count, p.name_tsv from market_products p
-          where ${LIVE} order by p.sold_count desc, p.id limit ${SUGGEST_TOP}) p
-    join market_stores s on s.id = p.store_id
-    where p.name_tsv @@ to_tsquery('simple', ${prefix})
-    order by p.sold_count desc, p.id limit ${SUGGEST_SCAN}`.execute(db);
-  add(top.rows);
+  // Word prefixes of the name. First among the SUGGEST_TOP best-selling products, kept in memory
+  // for BEST_SELLERS_MS (a short prefix such as "ke" matches a fifth of a large catalogue: collecting
+  // its matches took ~50 ms at 1,000,000 products, reading the best sellers' names ~30 ms); the
+  // picks are checked to be still visible before they are shown.
+  const stems = words.map((w) => w.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')).filter(Boolean);
+  const picks: Row[] = [];
+  const names = new Set<string>();
+  for (const r of await bestSellers(db)) {
+    if (picks.length >= 2 * limit) break;
+    if (names.has(r.name.toLowerCase()) || !stems.every((w) => r.words.some((x) => x.startsWith(w)))) continue;
+    names.add(r.name.toLowerCase());
+    picks.push(r);
+  }
+  if (picks.length) {
+    const live = await sql<{ id: string }>`
+      select p.id from market_products p where p.id = any(${picks.map((r) => r.id)}::uuid[]) and ${LIVE}`.execute(db);
+    const ids = new Set(live.rows.map((r) => r.id));
+    add(picks.filter((r) => ids.has(r.id)));
+  }
   if (out.length >= limit) return out;
   // Then the first SUGGEST_SCAN matches anywhere, by best-selling. Bitmap scans of the GIN index
   // only: on a large table the planner may otherwise walk the sold-count index and filter.
