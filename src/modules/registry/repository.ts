@@ -264,10 +264,10 @@ export function umkmWhere(f: UmkmFilter): RawBuilder<SqlBool> {
 }
 
 /**
- * The exact number of UMKM matching `f`. Filters on status, kecamatan, kelurahan, size class,
- * KBLI section and legality only are answered from `umkm_counts` (kept by triggers in the same
- * transaction as every change, so still exact; with legality from `umkm_legal_counts`, migration 0025); anything
- * else (words, a 5-digit KBLI code, an owner's own list) counts the rows.
+ * The exact number of UMKM matching `f`. Filters on status, kecamatan, kelurahan, size class, KBLI
+ * section and legality only are answered from `umkm_counts`, or with legality `umkm_legal_counts`
+ * (migration 0025), kept by triggers in the same transaction as every change, so still exact;
+ * anything else (words, a 5-digit KBLI code, an owner's own list) counts the rows.
  */
 const LEGALITY_BIT = { nib: 1, halal: 2, spp_irt: 4 } as const;
 
