@@ -30,6 +30,8 @@ export interface Config {
   bodyLimit: number;
   /** Hours an unpaid marketplace order waits for payment before it cancels itself. */
   orderPaymentTimeoutHours: number;
+  /** Marketplace searches from an in-process index of the live products (ADR 0014; default true). */
+  searchIndex: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -85,5 +87,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     messageTransport: env.MESSAGE_TRANSPORT ?? 'log',
     bodyLimit: int('BODY_LIMIT', env.BODY_LIMIT, 1024 * 1024, 1024, 100 * 1024 * 1024),
     orderPaymentTimeoutHours: int('ORDER_PAYMENT_TIMEOUT_HOURS', env.ORDER_PAYMENT_TIMEOUT_HOURS, 24, 1, 720),
+    searchIndex: bool(env.SEARCH_INDEX, true),
   };
 }

@@ -19,6 +19,7 @@ import pg from 'pg';
 import { startApp } from '../src/bootstrap.js';
 import { type Config, loadConfig } from '../src/config.js';
 import { type Db, openDatabase } from '../src/db/index.js';
+import { startSearchIndex } from '../src/modules/marketplace/search-index.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -233,6 +234,8 @@ export async function createTestApp(opts: { seedDemo?: boolean; env?: Record<str
     started.app.demoMode = await hasDemoData(db.db);
   }
   await started.app.ready();
+  // Searches use the in-process index from the first request on (as on a warm server).
+  if (config.searchIndex && process.env.NOIDX !== '1') await startSearchIndex(db.db);
   return {
     app: started.app,
     db,

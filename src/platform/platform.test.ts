@@ -14,7 +14,7 @@ describe('platform', () => {
   it('answers /healthz with the database kind', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/healthz' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok', database: process.env.TEST_DATABASE_URL ? 'postgresql' : 'pglite' });
+    expect(res.json()).toEqual({ status: 'ok', database: process.env.TEST_DATABASE_URL ? 'postgresql' : 'pglite', searchIndex: 'ready' });
   });
 
   it('gzips pages, JSON and assets for clients that ask, and only for those', async () => {

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { searchIndexState } from '../modules/marketplace/search-index.js';
 import { isLocale } from './i18n/index.js';
 import { jobsAdminRoutes } from './jobs/admin.js';
 import { JobRunner } from './jobs/runner.js';
@@ -78,14 +79,20 @@ export async function registerPlatformRoutes(app: FastifyInstance) {
         summary: 'Liveness and database check',
         security: [],
         response: {
-          200: Type.Object({ status: Type.Literal('ok'), database: Type.Union([Type.Literal('pglite'), Type.Literal('postgresql')]) }),
+          200: Type.Object({
+            status: Type.Literal('ok'),
+            database: Type.Union([Type.Literal('pglite'), Type.Literal('postgresql')]),
+            searchIndex: Type.Union([Type.Literal('ready'), Type.Literal('loading'), Type.Literal('off')], {
+              description: 'The in-process marketplace search index (ADR 0014); searches use the database until it is ready.',
+            }),
+          }),
           503: Type.Object({ status: Type.Literal('unavailable'), database: Type.String() }),
         },
       },
     },
     async (_req, reply) => {
       const { kind } = app.deps.db;
-      if (await databaseAnswers()) return { status: 'ok' as const, database: kind };
+      if (await databaseAnswers()) return { status: 'ok' as const, database: kind, searchIndex: searchIndexState(app.deps.db.db) };
       return reply.status(503).send({ status: 'unavailable' as const, database: kind });
     },
   );

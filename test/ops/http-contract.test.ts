@@ -99,6 +99,6 @@ describe('HTTP contract', () => {
   it('GET /healthz answers with the database kind', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/healthz' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok', database: t.db.kind });
+    expect(res.json()).toEqual({ status: 'ok', database: t.db.kind, searchIndex: 'ready' });
   });
 });

@@ -102,7 +102,7 @@ describe.skipIf(ON_POSTGRES)('first start on an empty DATA_DIR, as `npm start` r
         await new Promise((r) => setTimeout(r, 200));
       }
       expect(exitedEarly, app.stderr()).toBeNull();
-      expect(body).toEqual({ status: 'ok', database: 'pglite' });
+      expect(body).toEqual({ status: 'ok', database: 'pglite', searchIndex: expect.stringMatching(/^(ready|loading)$/) });
       expect(fs.existsSync(path.join(dataDir, 'pglite'))).toBe(true);
       // Files the bundle reads from the project folder: public assets, htmx, the seeded regions.
       for (const asset of ['/static/app.css', '/static/vendor/htmx.min.js']) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers.js';
+import { startSearchIndex, stopSearchIndex } from './search-index.js';
 
 let t: TestApp;
 const KEL_A = '35.73.01.1007'; // kecamatan 35.73.01
@@ -151,7 +152,17 @@ describe('denormalised search facts (migration 0018 triggers)', () => {
   });
 });
 
-describe('GET /api/v1/products', () => {
+// Every search test runs twice: answered by the in-process index (ADR 0014), and by the database
+// (before the index is loaded, SEARCH_INDEX=false, phrases).
+describe.each(['index', 'database'] as const)('GET /api/v1/products (%s)', (mode) => {
+  beforeAll(async () => {
+    if (mode === 'index') await startSearchIndex(t.db.db);
+    else stopSearchIndex(t.db.db);
+  });
+  afterAll(async () => {
+    await startSearchIndex(t.db.db);
+  });
+
   it('finds by Indonesian full text, name matches first', async () => {
     const body = await search('q=tempe');
     expect(body.match).toBe('fulltext');
@@ -176,24 +187,32 @@ describe('GET /api/v1/products', () => {
   });
 
   it('corrects typos from the vocabulary of product names, kept up to date when a product is created or renamed', async () => {
+    // Words of its own per mode (the vocabulary keeps words): [first, second, renamed second] and typos.
+    const [a, b, c] = mode === 'index' ? ['wedang', 'uwuh', 'jahe'] : ['bajigur', 'aren', 'kelapa'];
+    const [typoFirst, typoRenamed] = mode === 'index' ? ['wedng%20uwuh', 'wedang%20jahhe'] : ['bajigr%20aren', 'bajigur%20klapa'];
+    const title = (x: string) => x[0]?.toUpperCase() + x.slice(1);
     const words = async () =>
-      (await sql<{ word: string }>`select word from market_search_words where word in ('wedang', 'uwuh', 'jahe')`.execute(t.db.db)).rows
+      (await sql<{ word: string }>`select word from market_search_words where word in (${a}, ${b}, ${c})`.execute(t.db.db)).rows
         .map((r) => r.word)
         .sort();
     expect(await words()).toEqual([]);
-    const wedang = await makeProduct(kop.storeId, 'Wedang Uwuh', { price: 12_000 });
-    expect(await words()).toEqual(['uwuh', 'wedang']);
-    const body = await search('q=wedng%20uwuh');
+    const product = await makeProduct(kop.storeId, `${title(a)} ${title(b)}`, { price: 12_000 });
+    expect(await words()).toEqual([a, b].sort());
+    const body = await search(`q=${typoFirst}`);
     expect(body.match).toBe('typo');
-    expect(names(body)).toEqual(['Wedang Uwuh']);
+    expect(names(body)).toEqual([`${title(a)} ${title(b)}`]);
     // Renamed: the new word is looked up too.
-    await t.db.db.updateTable('market_products').set({ name: 'Wedang Jahe' }).where('id', '=', wedang.id).execute();
-    expect(await words()).toEqual(['jahe', 'uwuh', 'wedang']);
-    expect(names(await search('q=wedang%20jahhe'))).toEqual(['Wedang Jahe']);
+    await t.db.db
+      .updateTable('market_products')
+      .set({ name: `${title(a)} ${title(c)}` })
+      .where('id', '=', product.id)
+      .execute();
+    expect(await words()).toEqual([a, b, c].sort());
+    expect(names(await search(`q=${typoRenamed}`))).toEqual([`${title(a)} ${title(c)}`]);
     // A word with no close word in the vocabulary: the full-text answer (nothing) stands.
     const none = await search('q=qwxyz');
     expect(none).toMatchObject({ match: 'fulltext', total: 0, items: [] });
-    await t.db.db.updateTable('market_products').set({ status: 'archived' }).where('id', '=', wedang.id).execute();
+    await t.db.db.updateTable('market_products').set({ status: 'archived' }).where('id', '=', product.id).execute();
   });
 
   it('never shows draft or archived products or products of closed stores', async () => {
@@ -328,6 +347,13 @@ describe('large result sets', () => {
       select ${big.storeId}, 'Produk Massal ' || g, 'massal-' || g, 'oleh-oleh', 5000, true from generate_series(1, ${n}) g`.execute(db);
     await sql`analyze market_products`.execute(db);
     resetSearchCaches();
+    // The in-process index counts every match exactly…
+    const exact = await search('q=massal');
+    expect(exact.approximate).toBe(false);
+    expect(exact.total).toBe(n);
+    expect(exact.items).toHaveLength(24);
+    // …the database estimates large result sets from a sample.
+    stopSearchIndex(db);
     const body = await search('q=massal');
     expect(body.approximate).toBe(true);
     expect(body.total).toBeGreaterThan(2 * EXACT_COUNT_MAX);
@@ -335,7 +361,9 @@ describe('large result sets', () => {
     expect(body.items).toHaveLength(24);
     const small = await search('q=tempe');
     expect(small.approximate).toBe(false);
+    await startSearchIndex(db);
     await sql`delete from market_products where store_id = ${big.storeId}`.execute(db);
+    expect((await search('q=massal')).total).toBe(0);
   }, 120_000);
 
   it('suggests the best-selling matches of a common prefix, and rare ones beyond the best sellers', async () => {

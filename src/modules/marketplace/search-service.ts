@@ -2,7 +2,8 @@ import { type Kysely, type RawBuilder, type SqlBool, sql, type Transaction } fro
 import type { Database } from '../../db/types.js';
 import { AppError } from '../../platform/errors.js';
 import type { Locale } from '../../platform/i18n/index.js';
-import { closestWords, searchWords, WORD_SIMILARITY, wordsTsquery } from '../../platform/search.js';
+import { type Alternatives, closestWords, searchWords, WORD_SIMILARITY, wordsTsquery } from '../../platform/search.js';
+import { type IndexResult, type ProductIndex, parseTsquery, type QNode, searchIndex } from './search-index.js';
 import './search-tables.js';
 
 /**
@@ -15,6 +16,12 @@ import './search-tables.js';
  * word is looked up in the vocabulary of product names (migration 0021, trigram similarity ≥
  * 0.3, the 3 closest: platform/search.ts) and the full text search runs again with the
  * word OR its close words, so "kripik tmpe" still finds "Keripik Tempe".
+ *
+ * Where the app process holds the in-process index of the live products (search-index.ts, ADR
+ * 0014), both stages are answered by it — the same matches (the database's own tsquery), exact
+ * counts at any size — and only the page's cards are read from the database. The statements below
+ * answer before the index is loaded, with SEARCH_INDEX=false, and for queries the index does not
+ * evaluate (phrases in quotes).
  */
 export type Exec = Kysely<Database> | Transaction<Database>;
 
@@ -483,10 +490,138 @@ export function normalize(p: SearchParams): SearchParams & { sort: Sort; page: n
   return { ...p, q: q || undefined, page, pageSize, sort };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Search through the in-process index
+
+/** Parsed tsquery texts by function and input (the index evaluates them; the database stems). */
+const tsqueryCache = new Map<string, QNode | 'empty' | null>();
+const TSQUERY_CACHE_MAX = 20_000;
+
+/** The trees of `fn(input)` for each input (asked of the database once per input). */
+async function tsqueryTrees(exec: Exec, fn: 'websearch' | 'plainto', inputs: string[]): Promise<(QNode | 'empty' | null)[]> {
+  const missing = [...new Set(inputs.filter((x) => !tsqueryCache.has(`${fn}:${x}`)))];
+  if (missing.length) {
+    const call = fn === 'websearch' ? sql`websearch_to_tsquery('indonesian', x)` : sql`plainto_tsquery('indonesian', x)`;
+    const r = await sql<{ x: string; q: string }>`select x, ${call}::text as q from unnest(${missing}::text[]) as u(x)`.execute(exec);
+    if (tsqueryCache.size + r.rows.length > TSQUERY_CACHE_MAX) tsqueryCache.clear();
+    for (const row of r.rows) tsqueryCache.set(`${fn}:${row.x}`, parseTsquery(row.q));
+  }
+  return inputs.map((x) => tsqueryCache.get(`${fn}:${x}`) ?? null);
+}
+
+/** "Every word, or one of its corrections" (wordsTsquery) as a tree; null when one part is not evaluable. */
+async function correctedTree(exec: Exec, words: string[], alternatives: Alternatives): Promise<QNode | 'empty' | null> {
+  const all = words.flatMap((w) => [w, ...(alternatives[w] ?? [])]);
+  const trees = await tsqueryTrees(exec, 'plainto', all);
+  let i = 0;
+  let out: QNode | null = null;
+  for (const w of words) {
+    let any: QNode | null = null;
+    for (let j = 0; j < 1 + (alternatives[w]?.length ?? 0); j++) {
+      const t = trees[i++];
+      if (t === null) return null;
+      if (t !== 'empty') any = any ? { t: 'or', a: any, b: t } : t;
+    }
+    if (any) out = out ? { t: 'and', a: out, b: any } : any;
+  }
+  return out ?? 'empty';
+}
+
+/** Facet rows (one dimension each) of the index's counts, for buildFacets. */
+function countRows(c: {
+  category?: Map<string, number>;
+  kecamatan?: Map<string, number>;
+  kind?: Map<string, number>;
+  halal?: number;
+  inStock?: number;
+}): FacetRow[] {
+  const row = (x: Partial<FacetRow>): FacetRow => ({
+    category_id: null,
+    kecamatan_code: null,
+    store_kind: null,
+    halal: false,
+    in_stock: false,
+    n: 0,
+    ...x,
+  });
+  return [
+    ...[...(c.category ?? [])].map(([category_id, n]) => row({ category_id, n })),
+    ...[...(c.kecamatan ?? [])].map(([kecamatan_code, n]) => row({ kecamatan_code, n })),
+    ...[...(c.kind ?? [])].map(([store_kind, n]) => row({ store_kind, n })),
+    row({ halal: true, n: c.halal ?? 0 }),
+    row({ in_stock: true, n: c.inStock ?? 0 }),
+  ];
+}
+
+/** The search answered by the index; null when the query needs the database (phrases). */
+async function indexedSearch(
+  db: Exec,
+  index: ProductIndex,
+  p: ReturnType<typeof normalize>,
+  ref: RefData,
+  words: string[],
+  locale: Locale,
+): Promise<SearchResult | null> {
+  const run = (tree: QNode | 'empty' | null): IndexResult | null =>
+    tree === 'empty'
+      ? { counts: { total: 0, category: new Map(), kecamatan: new Map(), kind: new Map(), halal: 0, inStock: 0 }, ids: [] }
+      : index.search({
+          tree,
+          categories: p.category ? descendants(ref, p.category) : undefined,
+          kecamatan: p.kecamatan,
+          halal: p.halal,
+          inStock: p.inStock,
+          kind: p.kind,
+          minPrice: p.minPrice,
+          maxPrice: p.maxPrice,
+          storeId: p.storeId,
+          sort: p.sort,
+          offset: (p.page - 1) * p.pageSize,
+          limit: p.pageSize,
+        });
+  const result = async (match: SearchResult['match'], r: IndexResult): Promise<SearchResult> => {
+    const facets = buildFacets(countRows(r.counts), ref, p, locale);
+    if (r.kecamatanWithout) facets.kecamatan = buildFacets(countRows({ kecamatan: r.kecamatanWithout }), ref, p, locale).kecamatan;
+    if (r.kindWithout) facets.kind = buildFacets(countRows({ kind: r.kindWithout }), ref, p, locale).kind;
+    return {
+      items: await cardsById(db, r.ids),
+      total: r.counts.total,
+      approximate: false,
+      page: p.page,
+      pageSize: p.pageSize,
+      sort: p.sort,
+      match,
+      facets,
+    };
+  };
+  if (!words.length) {
+    const all = run(null);
+    return all && result('none', all);
+  }
+  const [tree] = await tsqueryTrees(db, 'websearch', [p.q as string]);
+  if (tree === null || tree === undefined) return null;
+  const first = run(tree);
+  if (!first) return null;
+  if (first.counts.total >= TYPO_FALLBACK_BELOW) return result('fulltext', first);
+  const alternatives = await closestWords(db, 'market_search_words', words);
+  if (!alternatives) return result('fulltext', first);
+  const corrected = await correctedTree(db, words, alternatives);
+  if (corrected === null) return null;
+  const second = run(corrected);
+  if (!second) return null;
+  if (second.counts.total <= first.counts.total) return result('fulltext', first);
+  return result('typo', second);
+}
+
 export async function searchProducts(db: Exec, input: SearchParams, locale: Locale): Promise<SearchResult> {
   const p = normalize(input);
   const ref = await refData(db);
   const words = p.q ? searchWords(p.q) : [];
+  const index = await searchIndex(db as Kysely<Database>);
+  if (index) {
+    const answered = await indexedSearch(db, index, p, ref, words, locale);
+    if (answered) return answered;
+  }
   const keyOf = (stage: string, f: SearchParams = p) =>
     JSON.stringify([stage, f.q, f.category, f.kecamatan, f.halal, f.inStock, f.kind, f.minPrice, f.maxPrice, f.storeId]);
   const whereOf = (f: SearchParams, tsquery: RawBuilder<unknown> | null, forCount = true) =>
