@@ -32,6 +32,8 @@ export interface Config {
   orderPaymentTimeoutHours: number;
   /** Marketplace searches from an in-process index of the live products (ADR 0014; default true). */
   searchIndex: boolean;
+  /** App processes sharing the port (node:cluster), one per core; PostgreSQL only (default 1). */
+  webConcurrency: number;
 }
 
 export class ConfigError extends Error {}
@@ -67,6 +69,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `DATABASE_URL must start with postgres:// or postgresql:// (got "${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}"); unset it to use the embedded database`,
     );
   }
+  const webConcurrency = int('WEB_CONCURRENCY', env.WEB_CONCURRENCY, 1, 1, 64);
+  if (webConcurrency > 1 && !databaseUrl) {
+    throw new ConfigError('WEB_CONCURRENCY above 1 needs DATABASE_URL: the embedded database belongs to one process');
+  }
   const demoPassword = env.DEMO_PASSWORD ?? 'demo12345';
   if (demoPassword.length < 8) throw new ConfigError('DEMO_PASSWORD must be at least 8 characters');
   return {
@@ -88,5 +94,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: int('BODY_LIMIT', env.BODY_LIMIT, 1024 * 1024, 1024, 100 * 1024 * 1024),
     orderPaymentTimeoutHours: int('ORDER_PAYMENT_TIMEOUT_HOURS', env.ORDER_PAYMENT_TIMEOUT_HOURS, 24, 1, 720),
     searchIndex: bool(env.SEARCH_INDEX, true),
+    webConcurrency,
   };
 }

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { startApp } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config.js';
 import { StartupError } from './db/index.js';
@@ -11,6 +12,7 @@ async function main() {
     if (err instanceof ConfigError) fail(`Configuration error: ${err.message}`);
     throw err;
   }
+  if (config.webConcurrency > 1 && cluster.isPrimary) return supervise(config.webConcurrency);
   let started: Awaited<ReturnType<typeof startApp>>;
   try {
     started = await startApp(config);
@@ -35,6 +37,36 @@ async function main() {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/**
+ * WEB_CONCURRENCY > 1: this process starts that many app processes, which share the port (the
+ * operating system hands each connection to one of them), restarts one that dies (after a second,
+ * so a process that cannot start does not spin), and stops them all on SIGINT/SIGTERM. They share
+ * nothing but the database (docs/SCALING.md); each migrates under the migration lock and holds its
+ * own search index.
+ */
+function supervise(count: number) {
+  let stopping = false;
+  const fork = () => cluster.fork();
+  for (let i = 0; i < count; i++) fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    process.stderr.write(`ngalam-laris: app process ${worker.process.pid} ended (${signal ?? code}); starting another\n`);
+    setTimeout(fork, 1000);
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill(signal);
+    let left = Object.keys(cluster.workers ?? {}).length;
+    if (!left) process.exit(0);
+    cluster.on('exit', () => {
+      left--;
+      if (left <= 0) process.exit(0);
+    });
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
 }
 
 function fail(message: string): never {

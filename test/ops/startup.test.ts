@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDist, freePort, runScript, start, tempDir } from './spawn.js';
 
@@ -70,6 +72,12 @@ describe.skipIf(ON_POSTGRES)('start-up problems stop the app with one line sayin
     expectOneLine(r.stderr, /PORT must be a whole number/);
   });
 
+  it('WEB_CONCURRENCY above 1 on the embedded database', async () => {
+    const r = await runScript('dist/main.js', { DATA_DIR: dir('cluster'), PORT: String(await freePort()), WEB_CONCURRENCY: '2' });
+    expect(r.code).not.toBe(0);
+    expectOneLine(r.stderr, /WEB_CONCURRENCY above 1 needs DATABASE_URL/);
+  });
+
   it('npm run worker on the embedded database refuses and points to IN_PROCESS_JOBS', async () => {
     const r = await runScript('dist/worker.js', { DATA_DIR: dir('worker') });
     expect(r.code).not.toBe(0);
@@ -121,4 +129,51 @@ describe.skipIf(ON_POSTGRES)('first start on an empty DATA_DIR, as `npm start` r
     // A whole first start (migrate + every module's demo data) in a child process, while the
     // other test files share the two cores: not a timing test, so a generous bound.
   }, 240_000);
+});
+
+describe.runIf(ON_POSTGRES)('WEB_CONCURRENCY=2 on PostgreSQL (the dist/ bundle)', () => {
+  it('runs two app processes on one port, and stops them all on SIGTERM', async () => {
+    const url = new URL(process.env.TEST_DATABASE_URL as string);
+    const name = `t_cluster_${process.pid}`;
+    const admin = new pg.Client({ connectionString: url.toString() });
+    await admin.connect();
+    await admin.query(`drop database if exists ${name}`);
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    url.pathname = `/${name}`;
+    const port = await freePort();
+    const app = start('dist/main.js', {
+      DATABASE_URL: url.toString(),
+      DATA_DIR: dir('cluster-pg'),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      WEB_CONCURRENCY: '2',
+      SEED_DEMO: 'false',
+    });
+    try {
+      // Both processes migrate the new database (under the migration lock) and listen.
+      const deadline = Date.now() + 120_000;
+      let ok = 0;
+      while (ok < 10 && Date.now() < deadline && app.child.exitCode === null) {
+        const res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null);
+        if (res?.status === 200) ok++;
+        else await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(ok, app.stderr()).toBe(10);
+      const workers = execFileSync('ps', ['--ppid', String(app.child.pid), '-o', 'pid='])
+        .toString()
+        .trim()
+        .split('\n');
+      expect(workers).toHaveLength(2);
+    } finally {
+      app.child.kill('SIGTERM');
+    }
+    const done = await app.exited;
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stderr).toBe('');
+    const drop = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL as string });
+    await drop.connect();
+    await drop.query(`drop database if exists ${name} with (force)`);
+    await drop.end();
+  }, 180_000);
 });
