@@ -11,6 +11,8 @@ declare module 'autocannon' {
       method?: string;
       headers?: Record<string, string>;
       body?: string;
+      /** Requests in turn; `setupRequest` may change each one (e.g. its path) before it is sent. */
+      requests?: { setupRequest?: (req: Record<string, unknown>) => Record<string, unknown> }[];
     }
     interface Histogram {
       mean: number;
