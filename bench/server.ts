@@ -4,6 +4,7 @@
  * the production bundle (`node scripts/build.mjs`, then `node dist/main.js`).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
@@ -93,16 +94,18 @@ export async function startServer(databaseUrl: string, extraEnv: Record<string, 
     ...extraEnv,
   });
   buildApp();
-  // BENCH_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  // BENCH_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" or
+  // "--trace-gc"; BENCH_SERVER_LOG: a file that receives the server's output.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, ...APP_ARGS], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout?.on('data', (d) => {
+  const log = process.env.BENCH_SERVER_LOG;
+  const keep = (d: Buffer) => {
     out += d;
-  });
-  child.stderr?.on('data', (d) => {
-    out += d;
-  });
+    if (log) fs.appendFileSync(log, d);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const base = `http://127.0.0.1:${port}`;
   // Up, and done loading the marketplace search index (searches meanwhile ask the database) — in
   // every app process with WEB_CONCURRENCY: eight ready answers in a row. At most 10 minutes.

@@ -191,6 +191,57 @@ const EMPTY = new Int32Array(0);
 const EMPTY_W = new Float64Array(0);
 
 /**
+ * Scratch memory of one search, handed out from large buffers and taken back all at once when
+ * the next search starts (search() is synchronous, so one search uses it at a time). Tens of
+ * thousands of slots per set operation, freshly allocated each time, were memory outside the heap
+ * that made the garbage collector run every ~200 ms under load.
+ */
+class Arena {
+  private i32 = new Int32Array(1 << 18);
+  private i32At = 0;
+  private f64 = new Float64Array(1 << 18);
+  private f64At = 0;
+  private u8 = new Uint8Array(1 << 18);
+  private u8At = 0;
+  reset() {
+    this.i32At = 0;
+    this.f64At = 0;
+    this.u8At = 0;
+  }
+  /** Contents undefined until written (callers write before they read). */
+  int32(n: number): Int32Array {
+    if (this.i32At + n > this.i32.length) {
+      this.i32 = new Int32Array(Math.max(2 * this.i32.length, 2 * n));
+      this.i32At = 0;
+    }
+    this.i32At += n;
+    return this.i32.subarray(this.i32At - n, this.i32At);
+  }
+  float64(n: number): Float64Array {
+    if (this.f64At + n > this.f64.length) {
+      this.f64 = new Float64Array(Math.max(2 * this.f64.length, 2 * n));
+      this.f64At = 0;
+    }
+    this.f64At += n;
+    return this.f64.subarray(this.f64At - n, this.f64At);
+  }
+  /** Zero-filled. */
+  uint8(n: number): Uint8Array {
+    if (this.u8At + n > this.u8.length) {
+      this.u8 = new Uint8Array(Math.max(2 * this.u8.length, 2 * n));
+      this.u8At = 0;
+    }
+    this.u8At += n;
+    return this.u8.subarray(this.u8At - n, this.u8At).fill(0);
+  }
+  /** Zero-filled. */
+  zeros32(n: number): Int32Array {
+    return this.int32(n).fill(0);
+  }
+}
+const arena = new Arena();
+
+/**
  * A set of slots in ascending order, or everything but a set (`neg`). With `w`, each slot's score
  * (the summed weights of the query's lexemes it has) is carried alongside, for relevance; the
  * complement of a set carries none (its slots score 0).
@@ -204,8 +255,8 @@ function intersect(a: SlotSet, b: SlotSet): SlotSet {
   const bs = b.s;
   const aw = a.w ?? EMPTY_W;
   const bw = b.w ?? EMPTY_W;
-  const out = new Int32Array(as.length);
-  const ow = a.w !== null && b.w !== null ? new Float64Array(as.length) : null;
+  const out = arena.int32(as.length);
+  const ow = a.w !== null && b.w !== null ? arena.float64(as.length) : null;
   let n = 0;
   let j = 0;
   const gallop = bs.length >= 8 * as.length;
@@ -238,8 +289,8 @@ function union(a: SlotSet, b: SlotSet): SlotSet {
   const bs = b.s;
   const aw = a.w ?? EMPTY_W;
   const bw = b.w ?? EMPTY_W;
-  const out = new Int32Array(as.length + bs.length);
-  const ow = a.w !== null && b.w !== null ? new Float64Array(as.length + bs.length) : null;
+  const out = arena.int32(as.length + bs.length);
+  const ow = a.w !== null && b.w !== null ? arena.float64(as.length + bs.length) : null;
   let i = 0;
   let j = 0;
   let n = 0;
@@ -265,8 +316,8 @@ function minus(a: SlotSet, b: SlotSet): SlotSet {
   const as = a.s;
   const bs = b.s;
   const aw = a.w ?? EMPTY_W;
-  const out = new Int32Array(as.length);
-  const ow = a.w !== null ? new Float64Array(as.length) : null;
+  const out = arena.int32(as.length);
+  const ow = a.w !== null ? arena.float64(as.length) : null;
   let n = 0;
   let j = 0;
   for (let i = 0; i < as.length; i++) {
@@ -371,8 +422,8 @@ class TopK {
     private ids: string[],
     private idsDescending: boolean,
   ) {
-    this.heap = new Int32Array(k);
-    this.heapKey = new Float64Array(k);
+    this.heap = arena.int32(k);
+    this.heapKey = arena.float64(k);
   }
 
   /** Whether (ka, a) comes before (kb, b). */
@@ -628,7 +679,7 @@ export class ProductIndex {
     if (!p) return { neg: false, s: EMPTY, w: scored ? EMPTY_W : null };
     let w: Float64Array | null = null;
     if (scored) {
-      w = new Float64Array(p.n);
+      w = arena.float64(p.n);
       for (let i = 0; i < p.n; i++) w[i] = WEIGHT_OF[p.weights[i] as number] as number;
     }
     return { neg: false, s: p.slots.subarray(0, p.n), w };
@@ -660,6 +711,7 @@ export class ProductIndex {
    */
   search(q: IndexQuery): IndexResult | null {
     if (this.overflow) return null;
+    arena.reset();
     this.refreshHalal();
     // Candidates: the words' matches, the store's products, or every slot (less an excluded set).
     // Relevance: each match scored by the summed weights of the query's lexemes it has (as
@@ -673,20 +725,22 @@ export class ProductIndex {
       else matches = set;
     }
     if (q.storeId !== undefined) {
-      const slots = Int32Array.from(this.storeSlots.get(q.storeId) ?? []);
-      const store: SlotSet = { neg: false, s: slots, w: ranked ? new Float64Array(slots.length) : null };
+      const of = this.storeSlots.get(q.storeId) ?? [];
+      const slots = arena.int32(of.length);
+      slots.set(of);
+      const store: SlotSet = { neg: false, s: slots, w: ranked ? arena.float64(of.length).fill(0) : null };
       matches = matches ? intersect(matches, store) : negated ? minus(store, { neg: false, s: negated, w: null }) : store;
       negated = null;
     }
     const list = matches ? matches.s : null;
     let excluded: Uint8Array | null = null;
     if (negated) {
-      excluded = new Uint8Array(this.size);
+      excluded = arena.uint8(this.size);
       for (let i = 0; i < negated.length; i++) excluded[negated[i] as number] = 1;
     }
     let catMask: Uint8Array | null = null;
     if (q.categories) {
-      catMask = new Uint8Array(this.catIds.length);
+      catMask = arena.uint8(this.catIds.length);
       for (const c of q.categories) {
         const i = this.catIdx.get(c);
         if (i !== undefined) catMask[i] = 1;
@@ -696,9 +750,9 @@ export class ProductIndex {
     // kecamatan, all but the kind (the disjunctive facets).
     const kecWanted = q.kecamatan === undefined ? -1 : (this.kecIdx.get(q.kecamatan) ?? -2);
     const kindWanted = q.kind === undefined ? -1 : KINDS.indexOf(q.kind);
-    const groupOk = new Uint8Array(GROUPS);
-    const groupOkAnyKec = new Uint8Array(GROUPS);
-    const groupOkAnyKind = new Uint8Array(GROUPS);
+    const groupOk = arena.uint8(GROUPS);
+    const groupOkAnyKec = arena.uint8(GROUPS);
+    const groupOkAnyKind = arena.uint8(GROUPS);
     for (let g = 0; g < GROUPS; g++) {
       const a = g << 1;
       if (q.inStock && !(a & STOCK)) continue;
@@ -713,8 +767,8 @@ export class ProductIndex {
     const maxPrice = q.maxPrice ?? Number.POSITIVE_INFINITY;
     const priced = q.minPrice !== undefined || q.maxPrice !== undefined;
 
-    const hist = new Int32Array(GROUPS);
-    const catCount = new Int32Array(this.catIds.length);
+    const hist = arena.zeros32(GROUPS);
+    const catCount = arena.zeros32(this.catIds.length);
 
     const { sold, created, price, ids, attr } = this;
 
@@ -776,10 +830,10 @@ export class ProductIndex {
     const page = top.sorted(walked ?? [], (s) => factor * (keys[s] as number));
 
     // Counts by dimension from the groups.
-    const kecCount = new Int32Array(this.kecIds.length);
-    const kindCount = new Int32Array(3);
-    const kecWithout = kecWanted !== -1 ? new Int32Array(this.kecIds.length) : null;
-    const kindWithout = kindWanted !== -1 ? new Int32Array(3) : null;
+    const kecCount = arena.zeros32(this.kecIds.length);
+    const kindCount = arena.zeros32(3);
+    const kecWithout = kecWanted !== -1 ? arena.zeros32(this.kecIds.length) : null;
+    const kindWithout = kindWanted !== -1 ? arena.zeros32(3) : null;
     let total = 0;
     let halal = 0;
     let inStock = 0;
