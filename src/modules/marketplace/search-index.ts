@@ -196,47 +196,52 @@ const EMPTY_W = new Float64Array(0);
  * thousands of slots per set operation, freshly allocated each time, were memory outside the heap
  * that made the garbage collector run every ~200 ms under load.
  */
-class Arena {
-  private i32 = new Int32Array(1 << 18);
-  private i32At = 0;
-  private f64 = new Float64Array(1 << 18);
-  private f64At = 0;
-  private u8 = new Uint8Array(1 << 18);
-  private u8At = 0;
+type Typed = Int32Array | Float64Array | Uint8Array;
+
+/** One kind of typed array handed out in pieces of a buffer that grows (a new one) when full. */
+class Pool<T extends Typed> {
+  private buf: T;
+  private at = 0;
+  constructor(private make: (n: number) => T) {
+    this.buf = make(1 << 18);
+  }
   reset() {
-    this.i32At = 0;
-    this.f64At = 0;
-    this.u8At = 0;
+    this.at = 0;
+  }
+  take(n: number): T {
+    if (this.at + n > this.buf.length) {
+      // Pieces already handed out keep the old buffer alive until the search ends.
+      this.buf = this.make(Math.max(2 * this.buf.length, 2 * n));
+      this.at = 0;
+    }
+    this.at += n;
+    return this.buf.subarray(this.at - n, this.at) as T;
+  }
+}
+
+class Arena {
+  private i32 = new Pool((n) => new Int32Array(n));
+  private f64 = new Pool((n) => new Float64Array(n));
+  private u8 = new Pool((n) => new Uint8Array(n));
+  reset() {
+    this.i32.reset();
+    this.f64.reset();
+    this.u8.reset();
   }
   /** Contents undefined until written (callers write before they read). */
   int32(n: number): Int32Array {
-    if (this.i32At + n > this.i32.length) {
-      this.i32 = new Int32Array(Math.max(2 * this.i32.length, 2 * n));
-      this.i32At = 0;
-    }
-    this.i32At += n;
-    return this.i32.subarray(this.i32At - n, this.i32At);
+    return this.i32.take(n);
   }
   float64(n: number): Float64Array {
-    if (this.f64At + n > this.f64.length) {
-      this.f64 = new Float64Array(Math.max(2 * this.f64.length, 2 * n));
-      this.f64At = 0;
-    }
-    this.f64At += n;
-    return this.f64.subarray(this.f64At - n, this.f64At);
+    return this.f64.take(n);
   }
   /** Zero-filled. */
   uint8(n: number): Uint8Array {
-    if (this.u8At + n > this.u8.length) {
-      this.u8 = new Uint8Array(Math.max(2 * this.u8.length, 2 * n));
-      this.u8At = 0;
-    }
-    this.u8At += n;
-    return this.u8.subarray(this.u8At - n, this.u8At).fill(0);
+    return this.u8.take(n).fill(0);
   }
   /** Zero-filled. */
   zeros32(n: number): Int32Array {
-    return this.int32(n).fill(0);
+    return this.i32.take(n).fill(0);
   }
 }
 const arena = new Arena();
