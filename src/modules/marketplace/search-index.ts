@@ -162,24 +162,17 @@ export function parseTsquery(text: string): QNode | 'empty' | null {
     // Exactly its parts follow (stemmed, so compared by number): "oleh-oleh malang" in quotes has one more.
     return followers === a.lex.split('-').length ? a : null;
   };
-  const and = (): QNode | null => {
-    let a = phrase();
-    while (a && peek() === '&') {
+  // Operands of `next` joined left to right by `op` (& binds tighter than |).
+  const joined = (next: () => QNode | null, op: '&' | '|', t: 'and' | 'or') => (): QNode | null => {
+    let a = next();
+    while (a && peek() === op) {
       k++;
-      const b = phrase();
-      a = b ? { t: 'and', a, b } : null;
+      const b = next();
+      a = b ? { t, a, b } : null;
     }
     return a;
   };
-  const or = (): QNode | null => {
-    let a = and();
-    while (a && peek() === '|') {
-      k++;
-      const b = and();
-      a = b ? { t: 'or', a, b } : null;
-    }
-    return a;
-  };
+  const or = joined(joined(phrase, '&', 'and'), '|', 'or');
   const tree = or();
   return tree && k === tokens.length ? tree : null;
 }
