@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers.js';
-import { parseTsquery, parseTsvector, startSearchIndex, stopSearchIndex } from './search-index.js';
+import { parseTsquery, parseTsvector } from '../../platform/text-index.js';
+import { startSearchIndex, stopSearchIndex } from './search-index.js';
 import { type SearchParams, searchProducts } from './search-service.js';
 
 let t: TestApp;

@@ -2,8 +2,9 @@ import { type Kysely, type RawBuilder, type SqlBool, sql, type Transaction } fro
 import type { Database } from '../../db/types.js';
 import { AppError } from '../../platform/errors.js';
 import type { Locale } from '../../platform/i18n/index.js';
-import { type Alternatives, closestWords, searchWords, WORD_SIMILARITY, wordsTsquery } from '../../platform/search.js';
-import { type IndexResult, type ProductIndex, parseTsquery, type QNode, searchIndex } from './search-index.js';
+import { closestWords, searchWords, WORD_SIMILARITY, wordsTsquery } from '../../platform/search.js';
+import { correctedTree, type QNode, tsqueryTrees } from '../../platform/text-index.js';
+import { type IndexResult, type ProductIndex, searchIndex } from './search-index.js';
 import './search-tables.js';
 
 /**
@@ -492,40 +493,6 @@ export function normalize(p: SearchParams): SearchParams & { sort: Sort; page: n
 
 // ---------------------------------------------------------------------------------------------
 // Search through the in-process index
-
-/** Parsed tsquery texts by function and input (the index evaluates them; the database stems). */
-const tsqueryCache = new Map<string, QNode | 'empty' | null>();
-const TSQUERY_CACHE_MAX = 20_000;
-
-/** The trees of `fn(input)` for each input (asked of the database once per input). */
-async function tsqueryTrees(exec: Exec, fn: 'websearch' | 'plainto', inputs: string[]): Promise<(QNode | 'empty' | null)[]> {
-  const missing = [...new Set(inputs.filter((x) => !tsqueryCache.has(`${fn}:${x}`)))];
-  if (missing.length) {
-    const call = fn === 'websearch' ? sql`websearch_to_tsquery('indonesian', x)` : sql`plainto_tsquery('indonesian', x)`;
-    const r = await sql<{ x: string; q: string }>`select x, ${call}::text as q from unnest(${missing}::text[]) as u(x)`.execute(exec);
-    if (tsqueryCache.size + r.rows.length > TSQUERY_CACHE_MAX) tsqueryCache.clear();
-    for (const row of r.rows) tsqueryCache.set(`${fn}:${row.x}`, parseTsquery(row.q));
-  }
-  return inputs.map((x) => tsqueryCache.get(`${fn}:${x}`) ?? null);
-}
-
-/** "Every word, or one of its corrections" (wordsTsquery) as a tree; null when one part is not evaluable. */
-async function correctedTree(exec: Exec, words: string[], alternatives: Alternatives): Promise<QNode | 'empty' | null> {
-  const all = words.flatMap((w) => [w, ...(alternatives[w] ?? [])]);
-  const trees = await tsqueryTrees(exec, 'plainto', all);
-  let i = 0;
-  let out: QNode | null = null;
-  for (const w of words) {
-    let any: QNode | null = null;
-    for (let j = 0; j < 1 + (alternatives[w]?.length ?? 0); j++) {
-      const t = trees[i++];
-      if (t === null) return null;
-      if (t !== 'empty') any = any ? { t: 'or', a: any, b: t } : t;
-    }
-    if (any) out = out ? { t: 'and', a: out, b: any } : any;
-  }
-  return out ?? 'empty';
-}
 
 /** Facet rows (one dimension each) of the index's counts, for buildFacets. */
 function countRows(c: {
