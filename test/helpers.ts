@@ -19,7 +19,7 @@ import pg from 'pg';
 import { startApp } from '../src/bootstrap.js';
 import { type Config, loadConfig } from '../src/config.js';
 import { type Db, openDatabase } from '../src/db/index.js';
-import { startSearchIndex } from '../src/modules/marketplace/search-index.js';
+import { startLiveIndexes } from '../src/platform/text-index.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -235,7 +235,7 @@ export async function createTestApp(opts: { seedDemo?: boolean; env?: Record<str
   }
   await started.app.ready();
   // Searches use the in-process index from the first request on (as on a warm server).
-  if (config.searchIndex && process.env.NOIDX !== '1') await startSearchIndex(db.db);
+  if (config.searchIndex && process.env.NOIDX !== '1') await startLiveIndexes(db.db);
   return {
     app: started.app,
     db,

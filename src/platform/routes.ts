@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { searchIndexState } from '../modules/marketplace/search-index.js';
 import { isLocale } from './i18n/index.js';
 import { jobsAdminRoutes } from './jobs/admin.js';
 import { JobRunner } from './jobs/runner.js';
@@ -9,6 +8,7 @@ import { deliverMessageHandler } from './messages/delivery.js';
 import { DELIVER_MESSAGE_JOB } from './messages/outbox.js';
 import { MessageTransports } from './messages/transport.js';
 import { installMetrics } from './metrics.js';
+import { liveIndexesState } from './text-index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -83,7 +83,8 @@ export async function registerPlatformRoutes(app: FastifyInstance) {
             status: Type.Literal('ok'),
             database: Type.Union([Type.Literal('pglite'), Type.Literal('postgresql')]),
             searchIndex: Type.Union([Type.Literal('ready'), Type.Literal('loading'), Type.Literal('off')], {
-              description: 'The in-process marketplace search index (ADR 0014); searches use the database until it is ready.',
+              description:
+                'The in-process indexes (marketplace search, ADR 0014; registry UMKM, ADR 0015) together: loading while one loads; searches and lists use the database until they are ready.',
             }),
           }),
           503: Type.Object({ status: Type.Literal('unavailable'), database: Type.String() }),
@@ -92,7 +93,7 @@ export async function registerPlatformRoutes(app: FastifyInstance) {
     },
     async (_req, reply) => {
       const { kind } = app.deps.db;
-      if (await databaseAnswers()) return { status: 'ok' as const, database: kind, searchIndex: searchIndexState(app.deps.db.db) };
+      if (await databaseAnswers()) return { status: 'ok' as const, database: kind, searchIndex: liveIndexesState(app.deps.db.db) };
       return reply.status(503).send({ status: 'unavailable' as const, database: kind });
     },
   );

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
 import type { Alternatives } from './search.js';
@@ -299,6 +300,8 @@ export class TopK {
     readonly k: number,
     private ids: string[],
     private idsDescending: boolean,
+    /** Slots below this are in id order (a full load reads by id): their ties compare as numbers. */
+    private inIdOrder = 0,
   ) {
     this.heap = arena.int32(k);
     this.heapKey = arena.float64(k);
@@ -307,6 +310,7 @@ export class TopK {
   /** Whether (ka, a) comes before (kb, b). */
   private before(ka: number, a: number, kb: number, b: number): boolean {
     if (ka !== kb) return ka > kb;
+    if (a < this.inIdOrder && b < this.inIdOrder) return this.idsDescending ? a > b : a < b;
     const ia = this.ids[a] as string;
     const ib = this.ids[b] as string;
     return this.idsDescending ? ia > ib : ia < ib;
@@ -367,9 +371,13 @@ export class TopK {
 export class Postings {
   private map = new Map<string, Posting>();
 
-  /** Adds slot `s` (larger than every slot added before) with the lexemes of its tsvector text. */
-  add(s: number, tsv: string) {
-    for (const [lex, w] of parseTsvector(tsv)) {
+  /**
+   * Adds slot `s` (larger than every slot added before) with the lexemes of its tsvector text;
+   * lexemes also in `boost` (e.g. a name's) get the top weight.
+   */
+  add(s: number, tsv: string, boost?: Set<string>) {
+    for (const [lex, best] of parseTsvector(tsv)) {
+      const w = boost?.has(lex) ? 3 : best;
       let p = this.map.get(lex);
       if (!p) {
         p = { slots: new Int32Array(4), weights: new Uint8Array(4), n: 0 };
@@ -499,6 +507,36 @@ export interface LiveSource<I extends Reloadable> {
   beforeReload?(db: Db): Promise<void>;
 }
 
+/** Every LiveIndex of the app (each module creates its own when loaded). */
+const every = new Set<LiveIndex<Reloadable>>();
+
+/** The in-process indexes of this database together: 'loading' while one loads, 'ready' when every started one is. */
+export function liveIndexesState(db: Db): 'ready' | 'loading' | 'off' {
+  const states = [...every].map((x) => x.state(db));
+  if (states.includes('loading')) return 'loading';
+  return states.includes('ready') ? 'ready' : 'off';
+}
+
+/** Loads every index of this database (tests: searches use them from the first request on). */
+export async function startLiveIndexes(db: Db): Promise<void> {
+  await Promise.all([...every].map((x) => x.start(db)));
+}
+
+/**
+ * Starts an index when the app is ready, without holding it up (the database answers until it is
+ * loaded), logging its size and time; stops it when the app closes.
+ */
+export function startWithApp(app: FastifyInstance, db: Db, index: LiveIndex<Reloadable>) {
+  app.addHook('onReady', async () => {
+    const t0 = performance.now();
+    index.start(db).then(
+      (x) => app.log.info(`${index.name} index ready: ${x.size - x.dead} rows in ${Math.round(performance.now() - t0)} ms`),
+      (err) => app.log.error({ err }, `${index.name} index did not load; the database answers instead`),
+    );
+  });
+  app.addHook('onClose', async () => index.stop(db));
+}
+
 interface Holder<I> {
   index: I;
   /** pg_snapshot_xmin of the last read: changes stamped at or after it are read next time. */
@@ -521,7 +559,13 @@ export class LiveIndex<I extends Reloadable> {
   private holders = new WeakMap<object, Holder<I>>();
   private building = new WeakMap<object, Promise<Holder<I>>>();
 
-  constructor(private source: LiveSource<I>) {}
+  constructor(
+    /** For logs: what it indexes. */
+    readonly name: string,
+    private source: LiveSource<I>,
+  ) {
+    every.add(this as LiveIndex<Reloadable>);
+  }
 
   private async load(db: Db): Promise<{ index: I; xmin: string }> {
     return db

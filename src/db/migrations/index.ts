@@ -22,6 +22,7 @@ import * as m0023 from './0023_umkm_document_kinds.js';
 import * as m0024 from './0024_market_filter_index.js';
 import * as m0025 from './0025_umkm_counts_legality.js';
 import * as m0026 from './0026_market_search_feed.js';
+import * as m0027 from './0027_umkm_search_feed.js';
 
 /** Ordered list of migrations. Add new files at the end; never edit or reorder landed ones. */
 const migrations: Record<string, Migration> = {
@@ -48,6 +49,7 @@ const migrations: Record<string, Migration> = {
   '0024_market_filter_index': m0024,
   '0025_umkm_counts_legality': m0025,
   '0026_market_search_feed': m0026,
+  '0027_umkm_search_feed': m0027,
 };
 
 export const migrationProvider: MigrationProvider = {

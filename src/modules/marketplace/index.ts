@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import { startWithApp } from '../../platform/text-index.js';
 import { catalogueModule } from './catalogue-web.js';
 import { discoveryModule } from './discovery-web.js';
 import { ordersModule } from './orders-web.js';
 import { publicMarketModule } from './public-web.js';
-import { startSearchIndex, stopSearchIndex } from './search-index.js';
+import { productIndex } from './search-index.js';
 
 /**
  * Marketplace (issue 4). Each marketplace part registers its routes here, one line each
@@ -17,15 +18,5 @@ export async function marketplaceModule(app: FastifyInstance) {
   await publicMarketModule(app);
   // The in-process search index (ADR 0014) loads once the app is ready, without holding it up:
   // searches ask the database until it is loaded (a few seconds per 100,000 products).
-  if (app.deps.config.searchIndex) {
-    const db = app.deps.db.db;
-    app.addHook('onReady', async () => {
-      const t0 = performance.now();
-      startSearchIndex(db).then(
-        (index) => app.log.info(`search index ready: ${index.size - index.dead} products in ${Math.round(performance.now() - t0)} ms`),
-        (err) => app.log.error({ err }, 'search index did not load; searches use the database'),
-      );
-    });
-    app.addHook('onClose', async () => stopSearchIndex(db));
-  }
+  if (app.deps.config.searchIndex) startWithApp(app, app.deps.db.db, productIndex);
 }

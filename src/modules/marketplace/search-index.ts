@@ -377,7 +377,7 @@ export class ProductIndex {
     // relevance, else ± the sort column — with ids breaking ties.
     const sort = q.sort;
     const k = q.offset + q.limit;
-    const top = new TopK(k, ids, sort === 'price_desc');
+    const top = new TopK(k, ids, sort === 'price_desc', this.base);
     const keys = sort === 'newest' ? created : sort === 'price_asc' || sort === 'price_desc' ? price : sold;
     const factor = sort === 'price_asc' ? -1 : 1;
     const scores = ranked && matches ? matches.w : null;
@@ -523,7 +523,9 @@ async function pruneSearchRemovals(db: Db) {
   await sql`delete from market_search_removed where removed_at < now() - interval '1 day'`.execute(db);
 }
 
-const live = new LiveIndex<ProductIndex>({ load, sync, beforeReload: pruneSearchRemovals });
+/** The live index of products (exported for the module's start-up). */
+export const productIndex = new LiveIndex<ProductIndex>('marketplace search', { load, sync, beforeReload: pruneSearchRemovals });
+const live = productIndex;
 
 /**
  * Starts loading the index of this database (once per handle); resolves when it is ready.

@@ -291,6 +291,12 @@ describe('UMKM API', () => {
     expect((await api(dinas, 'GET', '/api/v1/umkm?legality=nib')).json().items.map((i: { id: string }) => i.id)).toEqual([ayuUmkm]);
     expect((await api(warga, 'GET', '/api/v1/umkm')).json().total).toBe(0);
     expect((await api(dinas, 'GET', '/api/v1/umkm?sizeClass=raksasa')).statusCode).toBe(400);
+    // Punctuation only: no words to search by, so no word filter (it was a SQL syntax error).
+    for (const path of ['/api/v1/umkm?q=!!!', '/api/v1/koperasi?q=%2B%2B']) {
+      const res = await api(dinas, 'GET', path);
+      expect(res.statusCode).toBe(200);
+      expect(res.json().total).toBe((await api(dinas, 'GET', path.replace(/\?q=.*$/, ''))).json().total);
+    }
   });
 
   it('uploads a document scan; only the owner and dinas can fetch it; checks type and size', async () => {

@@ -1,8 +1,10 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type FileStorage, LocalDiskStorage } from '../../platform/storage.js';
+import { startWithApp } from '../../platform/text-index.js';
 import { registryApi } from './api.js';
 import { registryExtras } from './import-web.js';
+import { umkmIndex } from './umkm-index.js';
 import { registryWeb } from './web.js';
 
 declare module 'fastify' {
@@ -22,6 +24,9 @@ export async function registryModule(app: FastifyInstance) {
   await registryApi(app, storage);
   await registryWeb(app, storage);
   await registryExtras(app);
+  // The in-process UMKM index (ADR 0015) for lists, word searches and the directory; the database
+  // answers until it is loaded (about a second per 100,000 UMKM).
+  if (app.deps.config.searchIndex) startWithApp(app, app.deps.db.db, umkmIndex);
 
   app.nav.add({ href: '/registri/umkm', label: 'registry.nav.myUmkm', audience: ['pelaku_umkm'], order: 20 });
   app.nav.add({ href: '/registri/koperasi', label: 'registry.nav.myKoperasi', audience: ['pengurus_koperasi'], order: 21 });

@@ -1,6 +1,8 @@
 import { type Kysely, type RawBuilder, type SqlBool, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.js';
 import { type Alternatives, closestWords, searchWords, wordsTsquery } from '../../platform/search.js';
+import { correctedTree } from '../../platform/text-index.js';
+import { searchUmkmIndex, type UmkmIndexQuery, umkmIndexState } from './umkm-index.js';
 
 /** The registry's SQL (its own tables only, plus read-only joins to regions). */
 export type Exec = Kysely<Database> | Transaction<Database>;
@@ -302,6 +304,8 @@ export async function listUmkmRows(
   offset: number,
 ): Promise<{ rows: UmkmRow[]; total: number }> {
   const q = f.q?.trim();
+  const indexed = await fromIndex(db, f, sort, dir, limit, offset);
+  if (indexed) return { rows: await umkmRowsByIds(db, indexed.ids), total: indexed.total };
   const orderFor = (alternatives?: Alternatives | null) =>
     sort === 'relevance' && q
       ? ([relevance('u', q, alternatives), 'desc'] as const)
@@ -362,6 +366,56 @@ export async function listUmkmRows(
     ),
     total,
   };
+}
+
+/**
+ * The total and page's ids of a list from the in-process index (umkm-index.ts, ADR 0015), with
+ * the same two word stages as below; null when it does not answer — an owner's own list, keyset
+ * batches, inside a transaction (the index does not see its writes), while loading, or with
+ * SEARCH_INDEX=false.
+ */
+export async function fromIndex(
+  db: Exec,
+  f: UmkmFilter,
+  sort: SortKey,
+  dir: 'asc' | 'desc',
+  limit: number,
+  offset: number,
+): Promise<{ total: number; ids: string[] } | null> {
+  if (f.ids || f.afterId || ('isTransaction' in db && db.isTransaction)) return null;
+  const conn = db as Kysely<Database>;
+  if (umkmIndexState(conn) !== 'ready') return null;
+  let status = f.status;
+  if (f.publicOnly) {
+    if (status && status !== 'verified') return { total: 0, ids: [] };
+    status = 'verified';
+  }
+  const section = f.kbli && /^[A-U]$/.test(f.kbli) ? f.kbli : undefined;
+  const query: Omit<UmkmIndexQuery, 'tree'> = {
+    status,
+    kecamatan: f.kecamatan,
+    kelurahan: f.kelurahan,
+    sizeClass: f.sizeClass,
+    kbliSection: section,
+    kbliPrefix: f.kbli && !section ? f.kbli.replace(/[^0-9]/g, '') : undefined,
+    legality: f.legality,
+    // Relevance without words is the newest first (as orderFor below); with words it ignores `dir`.
+    sort: sort === 'relevance' && !f.q?.trim() ? 'newest' : sort,
+    dir,
+    offset,
+    limit,
+  };
+  const q = f.q?.trim();
+  if (!q) return searchUmkmIndex(conn, { ...query, tree: null });
+  const words = searchWords(q);
+  const tree = await correctedTree(conn, words, f.alternatives ?? {});
+  if (tree === null) return null;
+  const first = await searchUmkmIndex(conn, { ...query, tree });
+  if (!first || first.total >= TYPO_FALLBACK_BELOW || f.alternatives) return first;
+  const alternatives = await typoAlternatives(conn, q);
+  if (!alternatives) return first;
+  const corrected = await correctedTree(conn, words, alternatives);
+  return corrected === null ? null : searchUmkmIndex(conn, { ...query, tree: corrected });
 }
 
 /** The rows of these UMKM with their joins, in the order of `ids`. */

@@ -773,8 +773,13 @@ function pageOf(query: ListQuery) {
   return { page, pageSize };
 }
 
+/** The search text when it has words to search by ("!!!" has none: no word filter). */
+function searchText(q: string | undefined): string | undefined {
+  return q !== undefined && repo.searchWords(q).length ? q.trim() : undefined;
+}
+
 function sortOf(query: ListQuery): { sort: repo.SortKey; dir: 'asc' | 'desc' } {
-  const sort = query.sort ?? (query.q?.trim() ? 'relevance' : 'newest');
+  const sort = query.sort ?? (searchText(query.q) ? 'relevance' : 'newest');
   const dir = query.dir ?? (sort === 'name' ? 'asc' : 'desc');
   return { sort, dir };
 }
@@ -788,7 +793,7 @@ function umkmScope(ctx: RequestContext, publicOnly: boolean): Pick<repo.UmkmFilt
 
 function umkmFilter(query: ListQuery): repo.UmkmFilter {
   return {
-    q: query.q,
+    q: searchText(query.q),
     kecamatan: query.kecamatan,
     kelurahan: query.kelurahan,
     sizeClass: query.sizeClass,
@@ -1313,7 +1318,14 @@ function koperasiScope(ctx: RequestContext, publicOnly: boolean): Pick<repo.Kope
 }
 
 function koperasiFilter(query: ListQuery): repo.KoperasiFilter {
-  return { q: query.q, kecamatan: query.kecamatan, kelurahan: query.kelurahan, status: query.status, type: query.type, group: query.group };
+  return {
+    q: searchText(query.q),
+    kecamatan: query.kecamatan,
+    kelurahan: query.kelurahan,
+    status: query.status,
+    type: query.type,
+    group: query.group,
+  };
 }
 
 export async function listKoperasi(
