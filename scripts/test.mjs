@@ -2,11 +2,13 @@
 // The whole test suite, in order, stopping at the first failure:
 //   1. npm run check            (Biome lint/format + TypeScript)
 //   2. vitest --project unit    on PGlite (TEST_DATABASE_URL removed from the environment)
-//   3. vitest --project unit    on PostgreSQL, only when TEST_DATABASE_URL is set
+//   3. vitest --project unit    on PostgreSQL, only when TEST_DATABASE_URL is set — at the same
+//      time as 2 (each pass runs in one process, so two passes use two cores; the PostgreSQL
+//      pass's output is printed when it ends; TEST_SEQUENTIAL=1 runs them one after the other)
 //   4. vitest --project e2e     browser journeys in Debian's Chromium (SKIP_E2E=1 skips explicitly)
 // Ends with one line "N passed, N failed" summing Vitest's test counts over all passes.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -17,10 +19,16 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 let failedFiles = 0;
 const started = Date.now();
 
-function run(label, cmd, args, env = process.env) {
-  process.stdout.write(`\n=== ${label} ===\n`);
+/** Runs a command; its output goes to the terminal, or with `logFile` to that file (printed later). */
+function run(label, cmd, args, env = process.env, logFile = null) {
+  if (!logFile) process.stdout.write(`\n=== ${label} ===\n`);
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: 'inherit', env });
+    const log = logFile ? createWriteStream(logFile) : null;
+    const child = spawn(cmd, args, { stdio: log ? ['ignore', 'pipe', 'pipe'] : 'inherit', env });
+    if (log) {
+      child.stdout.pipe(log, { end: false });
+      child.stderr.pipe(log, { end: false });
+    }
     const forward = (sig) => child.kill(sig);
     process.on('SIGINT', forward);
     process.on('SIGTERM', forward);
@@ -31,7 +39,9 @@ function run(label, cmd, args, env = process.env) {
     child.on('close', (code, signal) => {
       process.off('SIGINT', forward);
       process.off('SIGTERM', forward);
-      resolve(code ?? 128 + (constants.signals[signal] ?? 0));
+      const done = () => resolve(code ?? 128 + (constants.signals[signal] ?? 0));
+      if (log) log.end(done);
+      else done();
     });
   });
 }
@@ -48,9 +58,13 @@ function finish(code) {
   process.exit(code);
 }
 
-/** Runs one Vitest pass with the default and JSON reporters and adds its counts to the totals. */
-async function vitest(label, project, env) {
+/**
+ * Runs one Vitest pass with the default and JSON reporters and adds its counts to the totals;
+ * with `buffered`, its output is printed when it ends (for a pass that runs beside another).
+ */
+async function vitest(label, project, env, buffered = false) {
   const out = path.join(tmp, `${label.replace(/\W+/g, '-')}.json`);
+  const logFile = buffered ? path.join(tmp, `${label.replace(/\W+/g, '-')}.log`) : null;
   const bin = path.join('node_modules', 'vitest', 'vitest.mjs');
   const code = await run(
     label,
@@ -67,7 +81,12 @@ async function vitest(label, project, env) {
       ...(extraArgs.length ? ['--passWithNoTests', ...extraArgs] : []),
     ],
     env,
+    logFile,
   );
+  if (logFile) {
+    process.stdout.write(`\n=== ${label} (run beside the pass above; its output) ===\n`);
+    process.stdout.write(readFileSync(logFile, 'utf8'));
+  }
   if (existsSync(out)) {
     try {
       const r = JSON.parse(readFileSync(out, 'utf8'));
@@ -101,16 +120,29 @@ if (!skipE2e && !existsSync(CHROMIUM)) {
 let code = await run('check (biome + tsc)', 'npm', ['run', '--silent', 'check']);
 if (code !== 0) finish(code);
 
-const pgliteEnv = { ...process.env };
-delete pgliteEnv.TEST_DATABASE_URL;
-code = await vitest('unit on PGlite', 'unit', pgliteEnv);
+// dist/ (what `npm start` runs, used by the start-up tests) is built once here, not by each pass.
+code = await run('build dist/ for the start-up tests', process.execPath, ['scripts/build.mjs', '--quiet']);
 if (code !== 0) finish(code);
+const built = { ...process.env, TEST_DIST_BUILT: '1' };
+const pgliteEnv = { ...built };
+delete pgliteEnv.TEST_DATABASE_URL;
 
-if (process.env.TEST_DATABASE_URL) {
-  code = await vitest('unit on PostgreSQL', 'unit', process.env);
-  if (code !== 0) finish(code);
+if (process.env.TEST_DATABASE_URL && process.env.TEST_SEQUENTIAL !== '1') {
+  const [onPglite, onPostgres] = await Promise.all([
+    vitest('unit on PGlite', 'unit', pgliteEnv),
+    vitest('unit on PostgreSQL', 'unit', built, true),
+  ]);
+  if (onPglite !== 0) finish(onPglite);
+  if (onPostgres !== 0) finish(onPostgres);
 } else {
-  process.stdout.write('\n=== unit on PostgreSQL: not run (set TEST_DATABASE_URL=postgres://… to run it) ===\n');
+  code = await vitest('unit on PGlite', 'unit', pgliteEnv);
+  if (code !== 0) finish(code);
+  if (process.env.TEST_DATABASE_URL) {
+    code = await vitest('unit on PostgreSQL', 'unit', built);
+    if (code !== 0) finish(code);
+  } else {
+    process.stdout.write('\n=== unit on PostgreSQL: not run (set TEST_DATABASE_URL=postgres://… to run it) ===\n');
+  }
 }
 
 if (skipE2e) {

@@ -54,8 +54,9 @@ export function start(script: string, env: Record<string, string>, args: string[
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
-/** Builds dist/ as `npm start` does first (scripts/build.mjs). */
+/** Builds dist/ as `npm start` does first (scripts/build.mjs), unless `npm test` built it already for every pass. */
 export function buildDist(): void {
+  if (process.env.TEST_DIST_BUILT === '1') return;
   execFileSync(process.execPath, ['scripts/build.mjs', '--quiet'], { cwd: ROOT, stdio: 'inherit' });
 }
 
