@@ -2,8 +2,6 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.js';
 import { arena, intersect, LiveIndex, minus, Postings, type QNode, type SlotSet, TopK } from '../../platform/text-index.js';
 
-export type { QNode };
-
 /**
  * The in-process search index of the live marketplace products (ADR 0014): what a search needs to
  * match, filter, count and order — the words of each product's `search_tsv` (lexemes with their
@@ -525,22 +523,18 @@ async function pruneSearchRemovals(db: Db) {
 
 /** The live index of products (exported for the module's start-up). */
 export const productIndex = new LiveIndex<ProductIndex>('marketplace search', { load, sync, beforeReload: pruneSearchRemovals });
-const live = productIndex;
 
 /**
  * Starts loading the index of this database (once per handle); resolves when it is ready.
  * Searches use it from then on (searchIndex(db) below).
  */
-export const startSearchIndex = (db: Db) => live.start(db);
-
-/** Whether this database's index serves searches ('ready'), is loading, or was not started ('off'). */
-export const searchIndexState = (db: Db) => live.state(db);
+export const startSearchIndex = (db: Db) => productIndex.start(db);
 
 /** Stops using the index of this database (app close; tests). */
-export const stopSearchIndex = (db: Db) => live.stop(db);
+export const stopSearchIndex = (db: Db) => productIndex.stop(db);
 
 /**
  * The ready index of this database, brought up to date with every change committed before this
  * call; null while it loads or when it was never started.
  */
-export const searchIndex = (db: Db) => live.current(db);
+export const searchIndex = (db: Db) => productIndex.current(db);

@@ -240,11 +240,6 @@ export class UmkmIndex {
     }
   }
 
-  /** The live UMKM's count (tests, logs). */
-  get live() {
-    return this.size - this.dead;
-  }
-
   /** Total and page of a query; null when the index cannot answer it (overflow). */
   search(q: UmkmIndexQuery): UmkmIndexResult | null {
     if (this.overflow) return null;
@@ -432,11 +427,8 @@ async function pruneRemovals(db: Db) {
 
 /** The live index of UMKM (started with the app by the registry module). */
 export const umkmIndex = new LiveIndex<UmkmIndex>('registry UMKM', { load, sync, beforeReload: pruneRemovals });
-const live = umkmIndex;
 
-export const startUmkmIndex = (db: Db) => live.start(db);
-export const stopUmkmIndex = (db: Db) => live.stop(db);
-export const umkmIndexState = (db: Db) => live.state(db);
+export const umkmIndexState = (db: Db) => umkmIndex.state(db);
 
 /** Name ranks are read again at most this often; in between, a name order that needs them asks the database. */
 const RERANK_MS = 5_000;
@@ -470,7 +462,7 @@ async function rankNames(db: Db, index: UmkmIndex): Promise<boolean> {
  * call; null when there is no ready index or it cannot answer (the caller asks the database).
  */
 export async function searchUmkmIndex(db: Db, q: UmkmIndexQuery): Promise<{ total: number; ids: string[] } | null> {
-  const index = await live.current(db);
+  const index = await umkmIndex.current(db);
   if (!index) return null;
   let r = index.search(q);
   if (r === 'ranks') {
