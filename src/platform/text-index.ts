@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
 import type { Alternatives } from './search.js';
 
@@ -487,6 +487,69 @@ export async function correctedTree(
 
 /** A full reload at least this often (it also drops what the change feed may have missed). */
 export const RELOAD_MS = 6 * 3600_000;
+
+/** Rows per batch of a full load, and per slice applied between requests. */
+const LOAD_BATCH = 20_000;
+const APPLY_SLICE = 1_000;
+
+/**
+ * Reads every row in id order, LOAD_BATCH at a time (`read(after, limit)`: the rows with a larger
+ * id), applying them in slices with the event loop let through in between, so requests are
+ * answered while an index loads.
+ */
+export async function loadInBatches<R extends { id: string }>(
+  read: (after: string, limit: number) => Promise<R[]>,
+  apply: (row: R) => void,
+): Promise<void> {
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const rows = await read(after, LOAD_BATCH);
+    for (let i = 0; i < rows.length; i += APPLY_SLICE) {
+      for (const row of rows.slice(i, i + APPLY_SLICE)) apply(row);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (rows.length < LOAD_BATCH) return;
+    after = (rows[rows.length - 1] as R).id;
+  }
+}
+
+/** A table's change feed (migrations 0026, 0027): rows stamped `search_xid`, deletions in a removals table. */
+export interface Feed<R extends { id: string }> {
+  /** `null::type as column, …` for each column of a row after `id`. */
+  nullColumns: RawBuilder<unknown>;
+  /** The removals table and its id column. */
+  removed: { table: string; id: string };
+  /** `<columns, id first> from … where <stamp> >= since` — the rows written since. */
+  changed: (since: string) => RawBuilder<unknown>;
+  remove(id: string): void;
+  apply(row: R): void;
+}
+
+/**
+ * Applies the rows and removals stamped at or after `since`, read in one statement (one snapshot),
+ * and returns that snapshot's xmin — where the next read starts.
+ */
+export async function readFeed<R extends { id: string }>(db: Db, since: string, feed: Feed<R>): Promise<string> {
+  const r = await sql<R & { t: 'x' | 'w' | 'r' }>`
+    select 'x' as t, pg_snapshot_xmin(pg_current_snapshot())::text as id, ${feed.nullColumns}
+    union all
+    select 'r', r.${sql.ref(feed.removed.id)}::text, ${feed.nullColumns}
+      from ${sql.table(feed.removed.table)} r where r.xid >= ${since}::xid8
+    union all
+    select 'w', ${feed.changed(since)}`.execute(db);
+  let xmin = since;
+  for (const row of r.rows) {
+    if (row.t === 'x') xmin = row.id;
+    else if (row.t === 'r') feed.remove(row.id);
+  }
+  for (const row of r.rows) if (row.t === 'w') feed.apply(row);
+  return xmin;
+}
+
+/** Prunes removal stamps older than a day (before a reload; every index reloads more often than that). */
+export async function pruneRemovals(db: Db, table: string): Promise<void> {
+  await sql`delete from ${sql.table(table)} where removed_at < now() - interval '1 day'`.execute(db);
+}
 
 /** What a LiveIndex needs of its index. */
 export interface Reloadable {

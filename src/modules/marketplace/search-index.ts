@@ -1,6 +1,18 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.js';
-import { arena, intersect, LiveIndex, minus, Postings, type QNode, type SlotSet, TopK } from '../../platform/text-index.js';
+import {
+  arena,
+  intersect,
+  LiveIndex,
+  loadInBatches,
+  minus,
+  Postings,
+  pruneRemovals,
+  type QNode,
+  readFeed,
+  type SlotSet,
+  TopK,
+} from '../../platform/text-index.js';
 
 /**
  * The in-process search index of the live marketplace products (ADR 0014): what a search needs to
@@ -20,9 +32,6 @@ import { arena, intersect, LiveIndex, minus, Postings, type QNode, type SlotSet,
 
 type Db = Kysely<Database>;
 
-/** Rows per batch of the full load, and per slice applied between requests. */
-const LOAD_BATCH = 20_000;
-const APPLY_SLICE = 1_000;
 /** One product row as the index reads it. */
 interface ProductRow {
   id: string;
@@ -478,51 +487,39 @@ export class ProductIndex {
 /** Reads every live product into a new index (inside LiveIndex's snapshot). */
 async function load(trx: Transaction<Database>): Promise<ProductIndex> {
   const index = new ProductIndex();
-  let after = '00000000-0000-0000-0000-000000000000';
-  for (;;) {
-    const r = await sql<ProductRow>`
-      select ${ROW_COLUMNS} from market_products p
-      where p.id > ${after}::uuid and p.status = 'active' and p.store_open
-      order by p.id limit ${LOAD_BATCH}`.execute(trx);
-    // Applied in slices, letting requests in between (a batch is ~300 ms of work at 20,000 rows).
-    for (let i = 0; i < r.rows.length; i += APPLY_SLICE) {
-      for (const row of r.rows.slice(i, i + APPLY_SLICE)) index.apply(row);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    if (r.rows.length < LOAD_BATCH) break;
-    after = (r.rows[r.rows.length - 1] as ProductRow).id;
-  }
+  await loadInBatches(
+    async (after, limit) =>
+      (
+        await sql<ProductRow>`
+          select ${ROW_COLUMNS} from market_products p
+          where p.id > ${after}::uuid and p.status = 'active' and p.store_open
+          order by p.id limit ${limit}`.execute(trx)
+      ).rows,
+    (row) => index.apply(row),
+  );
   await index.sealLoad();
   return index;
 }
 
-/** Applies the changes committed since the last read (one statement, one snapshot). */
-async function sync(db: Db, index: ProductIndex, since: string): Promise<string> {
-  const r = await sql<ProductRow & { t: 'x' | 'p' | 'r' }>`
-    select 'x' as t, pg_snapshot_xmin(pg_current_snapshot())::text as id, null::text as store_id, null::text as category_id,
-      null::text as kecamatan_code, null::text as store_kind, null::text as halal_until, null::bigint as min_price,
-      null::boolean as in_stock, null::int as sold_count, null::int8 as created_us, null::text as tsv, null::boolean as live
-    union all
-    select 'r', r.product_id::text, null, null, null, null, null, null, null, null, null, null, null
-      from market_search_removed r where r.xid >= ${since}::xid8
-    union all
-    select 'p', ${ROW_COLUMNS} from market_products p where p.search_xid >= ${since}::xid8`.execute(db);
-  let xmin = since;
-  for (const row of r.rows) {
-    if (row.t === 'x') xmin = row.id;
-    else if (row.t === 'r') index.remove(row.id);
-  }
-  for (const row of r.rows) if (row.t === 'p') index.apply(row);
-  return xmin;
-}
-
-/** Prunes removal stamps older than a day (before a reload; every index reloads more often than that). */
-async function pruneSearchRemovals(db: Db) {
-  await sql`delete from market_search_removed where removed_at < now() - interval '1 day'`.execute(db);
+/** Applies the changes committed since the last read (migration 0026's feed). */
+function sync(db: Db, index: ProductIndex, since: string): Promise<string> {
+  return readFeed<ProductRow>(db, since, {
+    nullColumns: sql`null::text as store_id, null::text as category_id, null::text as kecamatan_code, null::text as store_kind,
+      null::text as halal_until, null::bigint as min_price, null::boolean as in_stock, null::int as sold_count,
+      null::int8 as created_us, null::text as tsv, null::boolean as live`,
+    removed: { table: 'market_search_removed', id: 'product_id' },
+    changed: (from) => sql`${ROW_COLUMNS} from market_products p where p.search_xid >= ${from}::xid8`,
+    remove: (id) => index.remove(id),
+    apply: (row) => index.apply(row),
+  });
 }
 
 /** The live index of products (exported for the module's start-up). */
-export const productIndex = new LiveIndex<ProductIndex>('marketplace search', { load, sync, beforeReload: pruneSearchRemovals });
+export const productIndex = new LiveIndex<ProductIndex>('marketplace search', {
+  load,
+  sync,
+  beforeReload: (db) => pruneRemovals(db, 'market_search_removed'),
+});
 
 /**
  * Starts loading the index of this database (once per handle); resolves when it is ready.

@@ -1,6 +1,16 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.js';
-import { arena, LiveIndex, Postings, parseTsvector, type QNode, TopK } from '../../platform/text-index.js';
+import {
+  arena,
+  LiveIndex,
+  loadInBatches,
+  Postings,
+  parseTsvector,
+  pruneRemovals,
+  type QNode,
+  readFeed,
+  TopK,
+} from '../../platform/text-index.js';
 
 /**
  * The registry's in-process UMKM index (ADR 0015): what a list or a word search of UMKM needs to
@@ -20,9 +30,6 @@ import { arena, LiveIndex, Postings, parseTsvector, type QNode, TopK } from '../
  */
 
 type Db = Kysely<Database>;
-
-const LOAD_BATCH = 20_000;
-const APPLY_SLICE = 2_000;
 
 interface UmkmIndexRow {
   id: string;
@@ -385,48 +392,37 @@ async function readRanks(db: Db | Transaction<Database>) {
 
 async function load(trx: Transaction<Database>): Promise<UmkmIndex> {
   const index = new UmkmIndex();
-  let after = '00000000-0000-0000-0000-000000000000';
-  for (;;) {
-    const r = await sql<UmkmIndexRow>`
-      select ${ROW_COLUMNS} from umkm u where u.id > ${after}::uuid order by u.id limit ${LOAD_BATCH}`.execute(trx);
-    for (let i = 0; i < r.rows.length; i += APPLY_SLICE) {
-      for (const row of r.rows.slice(i, i + APPLY_SLICE)) index.apply(row);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    if (r.rows.length < LOAD_BATCH) break;
-    after = (r.rows[r.rows.length - 1] as UmkmIndexRow).id;
-  }
+  await loadInBatches(
+    async (after, limit) =>
+      (await sql<UmkmIndexRow>`select ${ROW_COLUMNS} from umkm u where u.id > ${after}::uuid order by u.id limit ${limit}`.execute(trx))
+        .rows,
+    (row) => index.apply(row),
+  );
   index.setRanks(await readRanks(trx));
   index.seal();
   return index;
 }
 
-async function sync(db: Db, index: UmkmIndex, since: string): Promise<string> {
-  const r = await sql<UmkmIndexRow & { t: 'x' | 'u' | 'r' }>`
-    select 'x' as t, pg_snapshot_xmin(pg_current_snapshot())::text as id, null::text as status, null::text as size_class,
-      null::text as kecamatan_code, null::text as kelurahan_code, null::text as kbli_section, null::text as kbli_code,
-      null::boolean as has_nib, null::boolean as has_halal, null::boolean as has_spp_irt, null::int8 as created_us,
-      null::bigint as capital, null::text as lname, null::text as tsv, null::text as name_tsv
-    union all
-    select 'r', r.umkm_id::text, null, null, null, null, null, null, null, null, null, null, null, null, null, null
-      from umkm_search_removed r where r.xid >= ${since}::xid8
-    union all
-    select 'u', ${ROW_COLUMNS} from umkm u where u.search_xid >= ${since}::xid8`.execute(db);
-  let xmin = since;
-  for (const row of r.rows) {
-    if (row.t === 'x') xmin = row.id;
-    else if (row.t === 'r') index.remove(row.id);
-  }
-  for (const row of r.rows) if (row.t === 'u') index.apply(row);
-  return xmin;
-}
-
-async function pruneRemovals(db: Db) {
-  await sql`delete from umkm_search_removed where removed_at < now() - interval '1 day'`.execute(db);
+/** Applies the changes committed since the last read (migration 0027's feed). */
+function sync(db: Db, index: UmkmIndex, since: string): Promise<string> {
+  return readFeed<UmkmIndexRow>(db, since, {
+    nullColumns: sql`null::text as status, null::text as size_class, null::text as kecamatan_code, null::text as kelurahan_code,
+      null::text as kbli_section, null::text as kbli_code, null::boolean as has_nib, null::boolean as has_halal,
+      null::boolean as has_spp_irt, null::int8 as created_us, null::bigint as capital, null::text as lname, null::text as tsv,
+      null::text as name_tsv`,
+    removed: { table: 'umkm_search_removed', id: 'umkm_id' },
+    changed: (from) => sql`${ROW_COLUMNS} from umkm u where u.search_xid >= ${from}::xid8`,
+    remove: (id) => index.remove(id),
+    apply: (row) => index.apply(row),
+  });
 }
 
 /** The live index of UMKM (started with the app by the registry module). */
-export const umkmIndex = new LiveIndex<UmkmIndex>('registry UMKM', { load, sync, beforeReload: pruneRemovals });
+export const umkmIndex = new LiveIndex<UmkmIndex>('registry UMKM', {
+  load,
+  sync,
+  beforeReload: (db) => pruneRemovals(db, 'umkm_search_removed'),
+});
 
 export const umkmIndexState = (db: Db) => umkmIndex.state(db);
 
