@@ -1,17 +1,19 @@
 /**
  * Registry benchmarks (issue 3) against a real server process on PostgreSQL.
  *
- *   npx tsx bench/registry.ts <generate|list|search|directory|import|export|all> [--duration 10] [--connections 20] [--keep]
+ *   npx tsx bench/registry.ts <generate|list|browse|search|directory|import|export|all> [--duration 10] [--connections 20] [--keep]
  *
  * generate   fresh database `bench_registry` (on BENCH_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres),
  *            migrated, then 150,000 UMKM (with owners, NIB for a third, legal documents) and 1,000 koperasi
  *            generated server-side (INSERT … SELECT FROM generate_series: COPY speed), then VACUUM ANALYZE.
  * list       GET /api/v1/umkm with filters (kecamatan, sizeClass, status, legality, pages) as dinas: p50/p95/p99.
+ * browse     GET /api/v1/umkm over 3,750 different pages at random (rows rarely reused): p50/p95/p99.
  * search     GET /api/v1/umkm?q=<words, one with a typo> as dinas: p50/p95/p99.
  * directory  GET /direktori (anonymous, a mix of filters): requests per second.
  * import     POST /api/v1/umkm/import with a 10,000-row CSV (mode=all): seconds end to end.
  * export     GET /api/v1/umkm/export?format=csv of all 150,000 rows: seconds, rows, and the server's peak RSS.
- * all        every scenario in turn (generate first when the database is missing); writes docs/benchmarks/registry.md.
+ * all        every scenario in turn (generate first when the database is missing).
+ * Every run appends a JSON line to bench/results/registry.jsonl (not committed); docs/benchmarks/registry.md is written by hand.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -194,7 +196,7 @@ interface Load {
 
 async function load(
   base: string,
-  paths: string[],
+  paths: string[] | (() => string),
   opts: { connections: number; duration: number; headers?: Record<string, string> },
 ): Promise<Load> {
   // A short warm-up, then the measured run; every response time is kept for exact percentiles.
@@ -206,7 +208,10 @@ async function load(
           connections: opts.connections,
           duration,
           headers: opts.headers,
-          requests: paths.map((p) => ({ method: 'GET', path: p })),
+          requests:
+            typeof paths === 'function'
+              ? [{ method: 'GET', setupRequest: (req: Record<string, unknown>) => ({ ...req, path: paths() }) }]
+              : paths.map((p) => ({ method: 'GET', path: p })),
         } as autocannon.Options,
         (err, res) => (err ? reject(err) : resolve(res)),
       );
@@ -237,6 +242,17 @@ const LIST_PATHS = [
   '/api/v1/umkm?kbli=C&sizeClass=menengah&page=2',
   '/api/v1/umkm?status=submitted&sort=newest',
 ];
+/**
+ * Many different pages (3,750: kecamatan × size class × order × page 1–50, drawn at random per
+ * request): the list rows the index keeps between requests are rarely asked for again, so this
+ * measures a list whose rows are read from the database.
+ */
+function browsePath(): string {
+  const r = (n: number) => Math.floor(Math.random() * n);
+  const size = ['', '&sizeClass=mikro', '&sizeClass=kecil', '&sizeClass=menengah', '&sizeClass=besar'][r(5)];
+  const sort = ['newest', 'name', 'capital'][r(3)];
+  return `/api/v1/umkm?kecamatan=${KEC[r(KEC.length)]}${size}&sort=${sort}&page=${1 + r(50)}`;
+}
 const SEARCH_PATHS = [
   '/api/v1/umkm?q=keripik%20tempe',
   '/api/v1/umkm?q=bakso',
@@ -339,9 +355,9 @@ async function exportScenario(base: string, token: string, pid: number, format: 
 // ---------------------------------------------------------------------------------------------
 // Main
 
-type Scenario = 'generate' | 'list' | 'search' | 'directory' | 'import' | 'export';
+type Scenario = 'generate' | 'list' | 'browse' | 'search' | 'directory' | 'import' | 'export';
 // Search last: its slow queries would otherwise still occupy the pool while the next scenario runs.
-const ALL: Scenario[] = ['generate', 'list', 'directory', 'import', 'export', 'search'];
+const ALL: Scenario[] = ['generate', 'list', 'browse', 'directory', 'import', 'export', 'search'];
 
 async function main() {
   const argv = process.argv.slice(2);
@@ -354,7 +370,7 @@ async function main() {
   const wanted = argv.filter((a) => !a.startsWith('--') && !/^\d+$/.test(a));
   if (!wanted.length) {
     process.stderr.write(
-      'usage: npx tsx bench/registry.ts <generate|list|search|directory|import|export|all> [--duration 10] [--connections 20]\n',
+      'usage: npx tsx bench/registry.ts <generate|list|browse|search|directory|import|export|all> [--duration 10] [--connections 20]\n',
     );
     process.exit(2);
   }
@@ -371,6 +387,7 @@ async function main() {
       for (const s of rest) {
         log(`running ${s}…`);
         if (s === 'list') results.list = await load(server.base, LIST_PATHS, { connections, duration, headers: auth });
+        if (s === 'browse') results.browse = await load(server.base, browsePath, { connections, duration, headers: auth });
         if (s === 'search') results.search = await load(server.base, SEARCH_PATHS, { connections, duration, headers: auth });
         if (s === 'directory') results.directory = await load(server.base, DIRECTORY_PATHS, { connections, duration });
         if (s === 'import') results.import = await importScenario(server.base, token);

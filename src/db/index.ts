@@ -16,6 +16,8 @@ export interface Db {
   close(): Promise<void>;
   /** Only for PGlite: the underlying instance (for dumps in tests). */
   pglite?: PGlite;
+  /** Only for PostgreSQL: the connection URL (tests open a second handle, as a second process would). */
+  url?: string;
 }
 
 export class StartupError extends Error {}
@@ -94,7 +96,7 @@ async function openPostgres(url: string, max: number, schema: string | undefined
     throw new StartupError(`Cannot connect to DATABASE_URL ${safeUrl}: ${hint}`);
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, kind: 'postgresql', close: () => db.destroy() };
+  return { db, kind: 'postgresql', url, close: () => db.destroy() };
 }
 
 async function openPglite(opts: OpenOptions): Promise<Db> {

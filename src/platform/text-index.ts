@@ -551,6 +551,53 @@ export async function pruneRemovals(db: Db, table: string): Promise<void> {
   await sql`delete from ${sql.table(table)} where removed_at < now() - interval '1 day'`.execute(db);
 }
 
+/**
+ * Rows of result pages (a list's items with their joins), kept by an index until its change feed
+ * reports a change of that row (ADR 0015). A page answered by the index was brought up to date
+ * with every change committed before the request, and each change applied since a row was read
+ * drops it — so a kept row is what the database would answer. A row read while a change of it
+ * was being applied (the read began before) is not kept. Only for tables whose every change
+ * reaching the row — its joins included — stamps the feed.
+ */
+export class RowCache<R extends { id: string }> {
+  private rows = new Map<string, R>();
+  private changedAt = new Map<string, number>();
+  private changes = 0;
+  private clearedAt = 0;
+
+  constructor(private readonly max = 20_000) {}
+
+  /** The feed applied a change of this row. */
+  changed(id: string) {
+    this.changes++;
+    this.rows.delete(id);
+    this.changedAt.set(id, this.changes);
+    if (this.changedAt.size > this.max) {
+      this.changedAt.clear();
+      this.clearedAt = this.changes;
+    }
+  }
+
+  /** The rows of `ids` in that order: kept ones, the others read (`read`) and kept. */
+  async rowsOf(ids: string[], read: (ids: string[]) => Promise<R[]>): Promise<R[]> {
+    const missing = ids.filter((id) => !this.rows.has(id));
+    const fresh = new Map<string, R>();
+    if (missing.length) {
+      const since = this.changes;
+      for (const row of await read(missing)) {
+        fresh.set(row.id, row);
+        if (since < this.clearedAt || (this.changedAt.get(row.id) ?? 0) > since) continue;
+        if (this.rows.size >= this.max) this.rows.clear();
+        this.rows.set(row.id, row);
+      }
+    }
+    return ids.flatMap((id) => {
+      const row = fresh.get(id) ?? this.rows.get(id);
+      return row ? [row] : [];
+    });
+  }
+}
+
 /** What a LiveIndex needs of its index. */
 export interface Reloadable {
   size: number;

@@ -23,6 +23,8 @@ import * as m0024 from './0024_market_filter_index.js';
 import * as m0025 from './0025_umkm_counts_legality.js';
 import * as m0026 from './0026_market_search_feed.js';
 import * as m0027 from './0027_umkm_search_feed.js';
+import * as m0028 from './0028_auth_feed.js';
+import * as m0029 from './0029_umkm_join_stamps.js';
 
 /** Ordered list of migrations. Add new files at the end; never edit or reorder landed ones. */
 const migrations: Record<string, Migration> = {
@@ -50,6 +52,8 @@ const migrations: Record<string, Migration> = {
   '0025_umkm_counts_legality': m0025,
   '0026_market_search_feed': m0026,
   '0027_umkm_search_feed': m0027,
+  '0028_auth_feed': m0028,
+  '0029_umkm_join_stamps': m0029,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,7 +1,8 @@
 import { type Kysely, type RawBuilder, type SqlBool, sql, type Transaction } from 'kysely';
+import { compiledOnce } from '../../db/compiled.js';
 import type { Database } from '../../db/types.js';
 import { type Alternatives, closestWords, searchWords, wordsTsquery } from '../../platform/search.js';
-import { correctedTree } from '../../platform/text-index.js';
+import { correctedTree, RowCache } from '../../platform/text-index.js';
 import { searchUmkmIndex, type UmkmIndexQuery, umkmIndexState } from './umkm-index.js';
 
 /** The registry's SQL (its own tables only, plus read-only joins to regions). */
@@ -305,7 +306,10 @@ export async function listUmkmRows(
 ): Promise<{ rows: UmkmRow[]; total: number }> {
   const q = f.q?.trim();
   const indexed = await fromIndex(db, f, sort, dir, limit, offset);
-  if (indexed) return { rows: await umkmRowsByIds(db, indexed.ids), total: indexed.total };
+  if (indexed) {
+    const rows = await indexed.rows.rowsOf(indexed.ids, (ids) => umkmRowsWithIds(db, ids));
+    return { rows, total: indexed.total };
+  }
   const orderFor = (alternatives?: Alternatives | null) =>
     sort === 'relevance' && q
       ? ([relevance('u', q, alternatives), 'desc'] as const)
@@ -381,13 +385,13 @@ export async function fromIndex(
   dir: 'asc' | 'desc',
   limit: number,
   offset: number,
-): Promise<{ total: number; ids: string[] } | null> {
+): Promise<{ total: number; ids: string[]; rows: RowCache<UmkmRow> } | null> {
   if (f.ids || f.afterId || ('isTransaction' in db && db.isTransaction)) return null;
   const conn = db as Kysely<Database>;
   if (umkmIndexState(conn) !== 'ready') return null;
   let status = f.status;
   if (f.publicOnly) {
-    if (status && status !== 'verified') return { total: 0, ids: [] };
+    if (status && status !== 'verified') return { total: 0, ids: [], rows: new RowCache() };
     status = 'verified';
   }
   const section = f.kbli && /^[A-U]$/.test(f.kbli) ? f.kbli : undefined;
@@ -418,10 +422,13 @@ export async function fromIndex(
   return corrected === null ? null : searchUmkmIndex(conn, { ...query, tree: corrected });
 }
 
+/** The rows of a list page (compiled once: every list runs it). */
+const umkmRowsWithIds = compiledOnce((db, ids: string[]) => umkmBase(db).where(sql<SqlBool>`u.id = any(${ids}::uuid[])`));
+
 /** The rows of these UMKM with their joins, in the order of `ids`. */
 async function umkmRowsByIds(db: Exec, ids: string[]): Promise<UmkmRow[]> {
   if (!ids.length) return [];
-  const rows = await umkmBase(db).where(sql<SqlBool>`u.id = any(${ids}::uuid[])`).execute();
+  const rows = await umkmRowsWithIds(db, ids);
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id)).filter((r): r is UmkmRow => r !== undefined);
 }

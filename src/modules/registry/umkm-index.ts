@@ -8,9 +8,11 @@ import {
   parseTsvector,
   pruneRemovals,
   type QNode,
+  RowCache,
   readFeed,
   TopK,
 } from '../../platform/text-index.js';
+import type { UmkmRow } from './repository.js';
 
 /**
  * The registry's in-process UMKM index (ADR 0015): what a list or a word search of UMKM needs to
@@ -92,6 +94,8 @@ export interface UmkmIndexQuery {
 export type UmkmIndexResult = { total: number; ids: string[] } | 'ranks';
 
 export class UmkmIndex {
+  /** The rows of list pages answered by this index, until the feed reports a change of them. */
+  readonly rows = new RowCache<UmkmRow>();
   size = 0;
   dead = 0;
   /** Slots [0, base) were loaded in id order; later ones were appended by changes. */
@@ -412,8 +416,14 @@ function sync(db: Db, index: UmkmIndex, since: string): Promise<string> {
       null::text as name_tsv`,
     removed: { table: 'umkm_search_removed', id: 'umkm_id' },
     changed: (from) => sql`${ROW_COLUMNS} from umkm u where u.search_xid >= ${from}::xid8`,
-    remove: (id) => index.remove(id),
-    apply: (row) => index.apply(row),
+    remove: (id) => {
+      index.rows.changed(id);
+      index.remove(id);
+    },
+    apply: (row) => {
+      index.rows.changed(row.id);
+      index.apply(row);
+    },
   });
 }
 
@@ -457,7 +467,10 @@ async function rankNames(db: Db, index: UmkmIndex): Promise<boolean> {
  * Answers a query from this database's index, up to date with every change committed before the
  * call; null when there is no ready index or it cannot answer (the caller asks the database).
  */
-export async function searchUmkmIndex(db: Db, q: UmkmIndexQuery): Promise<{ total: number; ids: string[] } | null> {
+export async function searchUmkmIndex(
+  db: Db,
+  q: UmkmIndexQuery,
+): Promise<{ total: number; ids: string[]; rows: RowCache<UmkmRow> } | null> {
   const index = await umkmIndex.current(db);
   if (!index) return null;
   let r = index.search(q);
@@ -466,5 +479,5 @@ export async function searchUmkmIndex(db: Db, q: UmkmIndexQuery): Promise<{ tota
     r = index.search(q);
     if (r === 'ranks') return null;
   }
-  return r;
+  return r && { ...r, rows: index.rows };
 }
