@@ -11,6 +11,19 @@ import { asliMalangBadge, productReviewsSection } from './discovery-views.js';
 let t: TestApp;
 const KELURAHAN = '35.73.01.1007';
 
+/** The public product page of a product (its HTML). */
+async function productPage(productId: string): Promise<string> {
+  const r = await t.db.db
+    .selectFrom('market_products as p')
+    .innerJoin('market_stores as s', 's.id', 'p.store_id')
+    .select(['p.slug', 's.slug as store_slug'])
+    .where('p.id', '=', productId)
+    .executeTakeFirstOrThrow();
+  const res = await t.app.inject({ method: 'GET', url: `/produk/${r.store_slug}/${r.slug}` });
+  expect(res.statusCode).toBe(200);
+  return res.body;
+}
+
 async function user(role: string, organizationId: string | null = null) {
   const db = t.db.db;
   const u = await db
@@ -250,6 +263,8 @@ describe('Produk Asli Malang', () => {
     expect(page.body).not.toContain('origin-revoked');
     const badge = await asliMalangBadge(t.db.db, a.productId, translator('id'));
     expect(badge).toContain(`href="/verifikasi/${code}"`);
+    // The product page reads the code with the product (one query) and shows the same badge.
+    expect(await productPage(a.productId)).toContain(badge);
     expect(await asliMalangBadge(t.db.db, b.productId, translator('id'))).toBe('');
     const unknown = await t.app.inject({ method: 'GET', url: '/verifikasi/ZZZZZZZZZZ' });
     expect(unknown.statusCode).toBe(404);
@@ -313,6 +328,7 @@ describe('Produk Asli Malang', () => {
     expect(page.body).toContain('Produksi pindah ke luar kota');
     expect(page.body).not.toContain('Produk Asli Malang — terverifikasi');
     expect(await asliMalangBadge(t.db.db, a.productId, translator('id'))).toBe('');
+    expect(await productPage(a.productId)).not.toContain('origin-badge');
     const labels = await t.app.inject({
       method: 'GET',
       url: `/api/v1/products/${a.productId}/origin-labels.pdf`,
@@ -572,6 +588,8 @@ describe('reviews', () => {
     expect(section).toContain('Terima kasih, Bu!');
     expect(section).not.toContain('Kurang asin');
     expect(section).toContain('4,0 dari 5 (1 ulasan)');
+    // The product page reads its rating and reviews with the product (one query): the same section.
+    expect(await productPage(a.productId)).toContain(section);
     const audit = await t.db.db.selectFrom('audit_log').select('action').where('entity_id', '=', low.id).execute();
     expect(audit.map((r) => r.action)).toContain('market.review.hide');
   });

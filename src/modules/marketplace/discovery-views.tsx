@@ -1,7 +1,9 @@
 /**
  * Views of marketplace discovery. The first exports are pieces other pages include:
- *  - productReviewsSection(db, productId, t) — the product page's reviews (average, count, list)
- *  - asliMalangBadge(db, productId, t) — the "Produk Asli Malang" badge linking to /verifikasi/<code>
+ *  - productReviewsSection(db, productId, t) — the product page's reviews (average, count, list);
+ *    reviewsSection(data, t) the same from data already read
+ *  - asliMalangBadge(db, productId, t) — the "Produk Asli Malang" badge linking to /verifikasi/<code>;
+ *    originBadge(code, t) the same from a code already read
  *  - homeCampaignsSection(db, t, locale) — the home page's current campaigns
  *  - OrderReviewForms — the review forms on the buyer's order page
  * All return HTML strings built from escaped values.
@@ -33,6 +35,13 @@ import { productUrl } from './search-service.js';
 
 type Db = Kysely<Database>;
 
+/** A product's rating and newest visible reviews (created_at as a Date or its JSON text). */
+interface ReviewsData {
+  items: { rating: number; comment: string | null; reviewer_name: string; created_at: Date | string; reply: string | null }[];
+  average: number | null;
+  count: number;
+}
+
 const toDate = (d: Date | string | null | undefined) =>
   d ? (d instanceof Date ? d : new Date(String(d).length === 10 ? `${d}T00:00:00+07:00` : String(d))) : null;
 
@@ -62,6 +71,11 @@ export async function productReviewsSection(db: Db, productId: string, t: Transl
   } catch {
     return '';
   }
+  return reviewsSection(r, t, locale);
+}
+
+/** The reviews section from its data (the product page reads it with the product, in one query). */
+export function reviewsSection(r: ReviewsData, t: Translate, locale?: Locale): JSX.Element {
   const loc: Locale = locale ?? (t('discovery.review.title') === 'Reviews' ? 'en' : 'id');
   const avg = r.average === null ? null : r.average.toFixed(1).replace('.', loc === 'id' ? ',' : '.');
   return (
@@ -106,7 +120,11 @@ export async function productReviewsSection(db: Db, productId: string, t: Transl
 
 /** The "Produk Asli Malang" badge linking to the product's verification page, or '' when not verified. */
 export async function asliMalangBadge(db: Db, productId: string, t: Translate): Promise<string> {
-  const code = await svc.verifiedCodeOfProduct(db, productId);
+  return originBadge(await svc.verifiedCodeOfProduct(db, productId), t);
+}
+
+/** The badge for a verification code (null: not verified → ''). */
+export function originBadge(code: string | null, t: Translate): JSX.Element {
   if (!code) return '';
   return (
     <a class="badge badge-success origin-badge" href={`/verifikasi/${code}`} title={t('discovery.origin.badgeTitle')}>

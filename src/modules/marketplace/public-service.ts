@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { AppError } from '../../platform/errors.js';
 import type { Locale } from '../../platform/i18n/index.js';
-import { type LegalityBadge, legalityBadges } from './badges.js';
+import { badgesOf, type LegalityBadge, legalityBadges, validKindsOf } from './badges.js';
+import { REVIEW_PAGE_SIZE } from './discovery-service.js';
 import {
   type CategoryNode,
   categoryLabel,
@@ -43,6 +44,23 @@ export interface ProductDetail {
   store: StoreSummary;
   badges: LegalityBadge[];
   updatedAt: string;
+}
+
+/** A visible review as the product page shows it. */
+export interface PageReview {
+  id: string;
+  rating: number;
+  comment: string | null;
+  reviewer_name: string;
+  created_at: Date | string;
+  reply: string | null;
+  replied_at: Date | string | null;
+}
+
+/** What the product page shows besides the product. */
+export interface ProductPageParts {
+  originCode: string | null;
+  reviews: { items: PageReview[]; average: number | null; count: number };
 }
 
 export interface StoreSummary {
@@ -118,8 +136,13 @@ const STORE_COLUMNS = [
   's.offers_cod',
 ] as const;
 
-async function detailOf(db: Exec, where: { id: string } | { storeSlug: string; slug: string }, locale: Locale): Promise<ProductDetail> {
-  let q = db
+async function detailOf(
+  db: Exec,
+  where: { id: string } | { storeSlug: string; slug: string },
+  locale: Locale,
+  withPageParts = false,
+): Promise<{ detail: ProductDetail; page: ProductPageParts | null }> {
+  const q = db
     .selectFrom('market_products as p')
     .innerJoin('market_stores as s', 's.id', 'p.store_id')
     .select([
@@ -154,29 +177,48 @@ async function detailOf(db: Exec, where: { id: string } | { storeSlug: string; s
         select json_agg(json_build_object('id', x.id) order by x.position, x.created_at)
         from (select ph.id, ph.position, ph.created_at from market_product_photos ph where ph.product_id = p.id
               order by ph.position, ph.created_at limit 5) x), '[]'::json)`.as('photos'),
+      // The maker's legality badges (registry documents valid today), in the same round trip.
+      sql<string[] | null>`case when s.organization_kind = 'umkm' then ${validKindsOf(sql.ref('s.organization_id'))} end`.as('legal_kinds'),
     ])
     .where('p.status', '=', 'active')
     .where('s.status', '=', 'open');
+  // The public page's other parts — the "Produk Asli Malang" code, the rating and the newest
+  // reviews — in the same round trip too (the API's product has none of them).
+  const withParts = q.$if(withPageParts, (qb) =>
+    qb.select([
+      'p.rating_avg',
+      'p.rating_count',
+      sql<string | null>`(select o.code from market_origin_verifications o where o.product_id = p.id and o.status = 'verified' limit 1)`.as(
+        'origin_code',
+      ),
+      sql<PageReview[] | string>`coalesce((
+        select json_agg(json_build_object('id', r.id, 'rating', r.rating, 'comment', r.comment, 'reviewer_name', r.reviewer_name,
+          'created_at', r.created_at, 'reply', r.reply, 'replied_at', r.replied_at) order by r.created_at desc, r.id)
+        from (select * from market_reviews r where r.product_id = p.id and not r.hidden
+              order by r.created_at desc, r.id limit ${sql.lit(REVIEW_PAGE_SIZE)}) r), '[]'::json)`.as('reviews'),
+    ]),
+  );
+  let found = withParts;
   if ('id' in where) {
     if (!isUuid(where.id)) throw notFound();
-    q = q.where('p.id', '=', where.id);
+    found = found.where('p.id', '=', where.id);
   } else {
-    q = q.where('s.slug', '=', where.storeSlug).where('p.slug', '=', where.slug);
+    found = found.where('s.slug', '=', where.storeSlug).where('p.slug', '=', where.slug);
   }
-  const row = await q.executeTakeFirst();
+  const row = await found.executeTakeFirst();
   if (!row) throw notFound();
   const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
   const variants = json(row.variants);
   const photos = json(row.photos);
   const ref = await refData(db);
   const store = await summary(db, { ...row, id: row.store_id, name: row.store_name, slug: row.store_slug });
-  const badges = row.organization_kind === 'umkm' ? await legalBadges(db, row.organization_id) : [];
+  const badges = badgesOf(row.legal_kinds ?? []);
   const path = categoryPath(ref, row.category_id).map((c: CategoryNode) => ({
     id: c.id,
     label: categoryLabel(c, locale),
     url: categoryUrl(c.id),
   }));
-  return {
+  const detail: ProductDetail = {
     id: row.id,
     name: row.name,
     slug: row.slug,
@@ -200,10 +242,30 @@ async function detailOf(db: Exec, where: { id: string } | { storeSlug: string; s
     badges,
     updatedAt: new Date(row.updated_at).toISOString(),
   };
+  if (!withPageParts || !('reviews' in row) || row.reviews === undefined) return { detail, page: null };
+  const ratingAvg = row.rating_avg;
+  return {
+    detail,
+    page: {
+      originCode: row.origin_code ?? null,
+      reviews: {
+        items: json(row.reviews),
+        average: ratingAvg === null || ratingAvg === undefined ? null : Number(ratingAvg),
+        count: row.rating_count ?? 0,
+      },
+    },
+  };
 }
 
-export const productById = (db: Exec, id: string, locale: Locale) => detailOf(db, { id }, locale);
-export const productBySlugs = (db: Exec, storeSlug: string, slug: string, locale: Locale) => detailOf(db, { storeSlug, slug }, locale);
+export const productById = async (db: Exec, id: string, locale: Locale) => (await detailOf(db, { id }, locale)).detail;
+export const productBySlugs = async (db: Exec, storeSlug: string, slug: string, locale: Locale) =>
+  (await detailOf(db, { storeSlug, slug }, locale)).detail;
+
+/** A product's public page: the product with its origin code, rating and newest reviews (one query). */
+export async function productPageBySlugs(db: Exec, storeSlug: string, slug: string, locale: Locale) {
+  const { detail, page } = await detailOf(db, { storeSlug, slug }, locale, true);
+  return { product: detail, ...(page as ProductPageParts) };
+}
 
 export interface StorePage extends StoreSummary {
   story: string | null;

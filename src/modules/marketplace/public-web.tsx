@@ -15,12 +15,12 @@ import {
 import { Layout } from '../../platform/web/layout.js';
 import type { PageContext } from '../../platform/web/page.js';
 import { renderDescription } from './catalogue-service.js';
-import { asliMalangBadge, productReviewsSection } from './discovery-views.js';
+import { originBadge, reviewsSection } from './discovery-views.js';
 import { waLink } from './orders-domain.js';
 import {
   type LegalBadge,
   type ProductDetail,
-  productBySlugs,
+  productPageBySlugs,
   publicPhotoKey,
   publicStoreImageKey,
   type StorePage,
@@ -108,13 +108,11 @@ export async function publicMarketModule(app: FastifyInstance) {
   app.get('/produk/:storeSlug/:productSlug', { schema: { hide: true } }, async (req, reply) => {
     const { storeSlug, productSlug } = req.params as { storeSlug: string; productSlug: string };
     const page = req.page(reply);
-    const product = await productBySlugs(db(), storeSlug, productSlug, page.locale);
-    // "Produk Asli Malang" badge and the buyers' reviews (discovery part of the marketplace).
-    const [origin, reviews] = await Promise.all([
-      asliMalangBadge(db(), product.id, page.t),
-      productReviewsSection(db(), product.id, page.t, page.locale),
-    ]);
-    return html(reply, <ProductPage page={page} base={base} product={product} origin={origin} reviews={reviews} />);
+    // The product with its "Produk Asli Malang" code, rating and newest reviews: one query.
+    const { product, originCode, reviews } = await productPageBySlugs(db(), storeSlug, productSlug, page.locale);
+    const origin = originBadge(originCode, page.t);
+    const reviewsHtml = reviewsSection(reviews, page.t, page.locale);
+    return html(reply, <ProductPage page={page} base={base} product={product} origin={origin} reviews={reviewsHtml} />);
   });
 
   app.get('/toko/:slug', { schema: { hide: true } }, async (req, reply) => {
@@ -539,7 +537,7 @@ function Description(p: { text: string }) {
   return <div class="prose">{renderDescription(p.text)}</div>;
 }
 
-function ProductPage(p: { page: PageContext; base: string; product: ProductDetail; origin: string; reviews: string }) {
+function ProductPage(p: { page: PageContext; base: string; product: ProductDetail; origin: JSX.Element; reviews: JSX.Element }) {
   const { t, locale } = p.page;
   const pr = p.product;
   const first = pr.photos[0];
