@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { compiledOnce } from '../../db/compiled.js';
 import { AppError } from '../../platform/errors.js';
 import type { Locale } from '../../platform/i18n/index.js';
 import { badgesOf, type LegalityBadge, legalityBadges, validKindsOf } from './badges.js';
@@ -136,12 +137,8 @@ const STORE_COLUMNS = [
   's.offers_cod',
 ] as const;
 
-async function detailOf(
-  db: Exec,
-  where: { id: string } | { storeSlug: string; slug: string },
-  locale: Locale,
-  withPageParts = false,
-): Promise<{ detail: ProductDetail; page: ProductPageParts | null }> {
+/** The product row of a page or of the API, without its WHERE on the product (see the compiled queries below). */
+function detailQuery(db: Exec, withPageParts: boolean) {
   const q = db
     .selectFrom('market_products as p')
     .innerJoin('market_stores as s', 's.id', 'p.store_id')
@@ -198,15 +195,28 @@ async function detailOf(
               order by r.created_at desc, r.id limit ${sql.lit(REVIEW_PAGE_SIZE)}) r), '[]'::json)`.as('reviews'),
     ]),
   );
-  let found = withParts;
+  return withParts;
+}
+
+// Compiled once: every product page and API read runs one of these.
+const detailById = compiledOnce((db, id: string) => detailQuery(db, false).where('p.id', '=', id));
+const pageBySlugs = compiledOnce((db, storeSlug: string, slug: string) =>
+  detailQuery(db, true).where('s.slug', '=', storeSlug).where('p.slug', '=', slug),
+);
+
+async function detailOf(
+  db: Exec,
+  where: { id: string } | { storeSlug: string; slug: string },
+  locale: Locale,
+): Promise<{ detail: ProductDetail; page: ProductPageParts | null }> {
+  let rows: Awaited<ReturnType<typeof pageBySlugs>>;
   if ('id' in where) {
     if (!isUuid(where.id)) throw notFound();
-    found = found.where('p.id', '=', where.id);
-  } else {
-    found = found.where('s.slug', '=', where.storeSlug).where('p.slug', '=', where.slug);
-  }
-  const row = await found.executeTakeFirst();
+    rows = await detailById(db, where.id);
+  } else rows = await pageBySlugs(db, where.storeSlug, where.slug);
+  const row = rows[0];
   if (!row) throw notFound();
+  const withPageParts = !('id' in where);
   const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
   const variants = json(row.variants);
   const photos = json(row.photos);
@@ -258,12 +268,10 @@ async function detailOf(
 }
 
 export const productById = async (db: Exec, id: string, locale: Locale) => (await detailOf(db, { id }, locale)).detail;
-export const productBySlugs = async (db: Exec, storeSlug: string, slug: string, locale: Locale) =>
-  (await detailOf(db, { storeSlug, slug }, locale)).detail;
 
 /** A product's public page: the product with its origin code, rating and newest reviews (one query). */
 export async function productPageBySlugs(db: Exec, storeSlug: string, slug: string, locale: Locale) {
-  const { detail, page } = await detailOf(db, { storeSlug, slug }, locale, true);
+  const { detail, page } = await detailOf(db, { storeSlug, slug }, locale);
   return { product: detail, ...(page as ProductPageParts) };
 }
 
