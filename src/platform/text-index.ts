@@ -598,6 +598,36 @@ export class RowCache<R extends { id: string }> {
   }
 }
 
+/**
+ * Values derived from tables whose every change reaches an index's feed (e.g. the typo
+ * corrections of a vocabulary that grows only with product writes), kept until the feed applies
+ * any change. Used after the index was brought up to date for the request, so a kept value is what
+ * the database would answer; a value read while a change was being applied is not kept.
+ */
+export class FeedMemo<V> {
+  private values = new Map<string, V>();
+  private changes = 0;
+
+  constructor(private readonly max = 10_000) {}
+
+  /** The feed applied a change: every value may be out of date. */
+  changed() {
+    this.changes++;
+    if (this.values.size) this.values.clear();
+  }
+
+  async get(key: string, read: () => Promise<V>): Promise<V> {
+    if (this.values.has(key)) return this.values.get(key) as V;
+    const since = this.changes;
+    const value = await read();
+    if (since === this.changes) {
+      if (this.values.size >= this.max) this.values.clear();
+      this.values.set(key, value);
+    }
+    return value;
+  }
+}
+
 /** What a LiveIndex needs of its index. */
 export interface Reloadable {
   size: number;

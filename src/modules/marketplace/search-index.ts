@@ -1,7 +1,9 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.js';
+import type { Alternatives } from '../../platform/search.js';
 import {
   arena,
+  FeedMemo,
   intersect,
   LiveIndex,
   loadInBatches,
@@ -164,6 +166,11 @@ function scanSlots(f: ScanFilter, list: Int32Array | null, from: number, to: num
 }
 
 export class ProductIndex {
+  /**
+   * Typo corrections of search words from the vocabulary of product names (market_search_words,
+   * which grows only when a product is written — a change this index's feed reports).
+   */
+  readonly typos = new FeedMemo<Alternatives | null>();
   size = 0;
   dead = 0;
   /** Slots [0, base) were loaded in id order (the sort orders cover them); later ones were appended by changes. */
@@ -509,8 +516,14 @@ function sync(db: Db, index: ProductIndex, since: string): Promise<string> {
       null::int8 as created_us, null::text as tsv, null::boolean as live`,
     removed: { table: 'market_search_removed', id: 'product_id' },
     changed: (from) => sql`${ROW_COLUMNS} from market_products p where p.search_xid >= ${from}::xid8`,
-    remove: (id) => index.remove(id),
-    apply: (row) => index.apply(row),
+    remove: (id) => {
+      index.typos.changed();
+      index.remove(id);
+    },
+    apply: (row) => {
+      index.typos.changed();
+      index.apply(row);
+    },
   });
 }
 

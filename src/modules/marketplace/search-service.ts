@@ -570,7 +570,9 @@ async function indexedSearch(
   const first = run(tree);
   if (!first) return null;
   if (first.counts.total >= TYPO_FALLBACK_BELOW) return result('fulltext', first);
-  const alternatives = await closestWords(db, 'market_search_words', words);
+  // The corrections are kept by the index until its feed reports a product write (the vocabulary
+  // grows only then), so a repeated typo costs no trigram lookup.
+  const alternatives = await index.typos.get(words.join(' '), () => closestWords(db, 'market_search_words', words));
   if (!alternatives) return result('fulltext', first);
   const corrected = await correctedTree(db, words, alternatives);
   if (corrected === null) return null;
